@@ -1,0 +1,48 @@
+"""Small helpers shared by extractors: span bookkeeping and data files."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from eventledger.record import Entity, Place, Record, Span
+
+_TRIM = " \t\r\n\"'“”‘’«».,;:!?()[]"
+
+
+def trim(text: str, start: int, end: int, chars: str = _TRIM) -> Span:
+    """Shrink [start, end) past surrounding whitespace and punctuation."""
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+@lru_cache(maxsize=None)
+def load_data(name: str) -> Any:
+    """A JSON data file from ``eventledger/extract/data/`` (lexicons, alias tables ...)."""
+    return json.loads(resources.files("eventledger.extract").joinpath("data", name).read_text("utf-8"))
+
+
+def entity_at(rec: Record, start: int, end: int) -> Entity | None:
+    """The entity with a mention overlapping [start, end), preferring the largest overlap."""
+    best, best_len = None, 0
+    for ent in rec.entities:
+        for m in ent.mentions:
+            ov = min(end, m.span[1]) - max(start, m.span[0])
+            if ov > best_len:
+                best, best_len = ent, ov
+    return best
+
+
+def place_at(rec: Record, start: int, end: int) -> Place | None:
+    best, best_len = None, 0
+    for pl in rec.places:
+        for m in pl.mentions:
+            ov = min(end, m.span[1]) - max(start, m.span[0])
+            if ov > best_len:
+                best, best_len = pl, ov
+    return best
