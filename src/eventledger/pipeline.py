@@ -1,11 +1,20 @@
-"""One report through the stages: clean -> nlp -> extract, giving a Record."""
+"""Reports through the stages: ingest -> clean -> nlp -> extract -> store.
+
+Data moves one way: readers give bytes, cleaning gives text, spaCy parses it, extractors
+build the record, and only this module hands records to the store.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
 from eventledger import __version__, extract, nlp
-from eventledger.clean import Cleaned, clean
-from eventledger.ingest import RawDocument
-from eventledger.record import Document, Provenance, Record
+from eventledger.clean import Cleaned, CleanError, clean
+from eventledger.ingest import IngestError, RawDocument
+from eventledger.record import Document, Provenance, Record, span_errors
+
+BATCH_SIZE = 32  # documents per nlp.pipe call: large enough for spaCy's batching, small enough to stream
 
 
 def new_record(raw: RawDocument, cleaned: Cleaned) -> Record:
@@ -30,3 +39,93 @@ def process(raw: RawDocument) -> Record:
     cleaned = clean(raw)
     rec = new_record(raw, cleaned)
     return extract.run(nlp.parse(rec.document.text), rec)
+
+
+def where(raw: RawDocument) -> str:
+    src = raw.source
+    line = raw.meta.get("line")
+    return (src.path + (f":{line}" if line else "")) if src.path else (src.url or "?")
+
+
+def process_stream(raws: Iterable[RawDocument | IngestError]) -> Iterator[tuple[RawDocument, Record] | IngestError]:
+    """Records for a stream of inputs, parsed in batches; every failure comes out as an IngestError."""
+    batch: list[tuple[RawDocument, Record]] = []
+
+    def flush() -> Iterator[tuple[RawDocument, Record] | IngestError]:
+        docs = nlp.parse_many([r.document.text for _, r in batch], batch_size=BATCH_SIZE)
+        for (raw, rec), doc in zip(batch, docs, strict=True):
+            try:
+                extract.run(doc, rec)
+                bad = span_errors(rec)
+                if bad:  # never store a fact that does not point at its words
+                    raise ValueError(f"{len(bad)} spans do not index their text, e.g. {bad[0]}")
+            except Exception as exc:  # one document's bug must not stop the batch
+                yield IngestError(where(raw), f"extraction failed: {type(exc).__name__}: {exc}")
+                continue
+            yield raw, rec
+        batch.clear()
+
+    for item in raws:
+        if isinstance(item, IngestError):
+            yield item
+            continue
+        try:
+            rec = new_record(item, clean(item))
+        except CleanError as exc:
+            yield IngestError(where(item), str(exc))
+            continue
+        batch.append((item, rec))
+        if len(batch) >= BATCH_SIZE:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+@dataclass
+class Summary:
+    ingested: int = 0
+    duplicates: int = 0
+    failed: list[IngestError] = field(default_factory=list)
+    events: int = 0
+    quotes: int = 0
+    entities: int = 0
+    places: int = 0
+
+
+def ingest(store, raws: Iterable[RawDocument | IngestError],
+           progress: Callable[[str], None] | None = None) -> Summary:
+    """Process and store a stream of inputs; duplicates (same bytes) are skipped before any parsing."""
+    summary = Summary()
+    seen: set[str] = set()
+
+    def fresh() -> Iterator[RawDocument | IngestError]:
+        for item in raws:
+            if isinstance(item, RawDocument):
+                h = item.content_hash
+                if h in seen or store.has_document(h):
+                    summary.duplicates += 1
+                    if progress:
+                        progress(where(item))
+                    continue
+                seen.add(h)
+            yield item
+
+    for out in process_stream(fresh()):
+        if isinstance(out, IngestError):
+            summary.failed.append(out)
+            store.add_failure(out.where, out.reason)
+            if progress:
+                progress(out.where)
+            continue
+        raw, rec = out
+        if store.add(rec, raw.data, raw.media_type):
+            summary.ingested += 1
+            summary.events += len(rec.events)
+            summary.quotes += len(rec.quotes)
+            summary.entities += len(rec.entities)
+            summary.places += len(rec.places)
+        else:
+            summary.duplicates += 1
+        if progress:
+            progress(where(raw))
+    return summary

@@ -1,0 +1,277 @@
+"""The command line: ``eventledger ingest | list | show | search | events | export | eval``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from eventledger import __version__
+from eventledger.store import ENV_DB, Store, default_db_path
+
+console = Console()
+err = Console(stderr=True)
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV_DB,
+    help=f"SQLite database file (default: ${ENV_DB} or {default_db_path()})",
+)
+
+
+def _store(db_path: Path | None) -> Store:
+    return Store(db_path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eventledger")
+def main() -> None:
+    """Turn conflict reports into a sourced record of who did what to whom, where and when."""
+
+
+# ---------------------------------------------------------------------- ingest
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--published", help="publication date YYYY-MM-DD for all inputs (overrides metadata)")
+@click.option("--outlet", help="outlet name for all inputs (overrides metadata)")
+@click.option("--max-bytes", default=50_000_000, show_default=True, help="refuse inputs larger than this")
+@click.option("--timeout", default=20.0, show_default=True, help="seconds to wait for a URL")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar")
+def ingest(paths, db_path, published, outlet, max_bytes, timeout, quiet) -> None:
+    """Ingest reports: files, folders (recursive), JSONL, WARC, feeds and http(s) URLs.
+
+    Re-ingesting the same content does nothing; failures get a one-line reason and the
+    rest of the batch goes on.
+    """
+    from eventledger import ingest as ing
+    from eventledger.pipeline import ingest as run
+
+    overrides = {k: v for k, v in (("published", published), ("outlet", outlet)) if v}
+    items = ing.discover(paths)
+    with _store(db_path) as store:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
+            task = bar.add_task("ingesting", total=len(items))
+
+            def stream():
+                for item in items:
+                    yield from ing.read(item, max_bytes=max_bytes, timeout=timeout, overrides=overrides)
+                    bar.advance(task)
+
+            summary = run(store, stream(), progress=lambda where: bar.update(task, description=_short(where)))
+        console.print(
+            f"ingested {summary.ingested}, skipped {summary.duplicates} as duplicate, "
+            f"failed {len(summary.failed)}  →  {store.path}"
+        )
+        if summary.ingested:
+            console.print(f"found {summary.entities} people and organisations, {summary.places} places, "
+                          f"{summary.quotes} quotes, {summary.events} events")
+        for f in summary.failed:
+            console.print(f"[red]failed[/red] {escape(f.where)}: {escape(f.reason)}")
+    if summary.failed and not summary.ingested and not summary.duplicates:
+        sys.exit(1)
+
+
+def _short(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else "…" + s[-(n - 1):]
+
+
+# ---------------------------------------------------------------------- reading
+
+@main.command("list")
+@db_option
+@click.option("--limit", default=50, show_default=True)
+@click.option("--offset", default=0)
+def list_(db_path, limit, offset) -> None:
+    """List ingested documents."""
+    with _store(db_path) as store:
+        t = Table("id", "published", "outlet", "title", "events", "quotes", box=None)
+        for r in store.documents(limit, offset):
+            t.add_row(r["id"][:12], r["published"] or "", escape(r["outlet"] or ""),
+                      escape((r["title"] or r["source_path"] or r["source_url"] or "")[:70]),
+                      str(r["events"]), str(r["quotes"]))
+        console.print(t)
+        console.print(f"{store.count()} documents in {store.path}")
+
+
+# colours by kind of item, shared by `show` and its legend
+STYLES = {"entity": "bold cyan", "place": "bold green", "time": "magenta", "quote": "yellow",
+          "event": "underline"}
+
+
+@main.command()
+@click.argument("doc")
+@db_option
+@click.option("--original", is_flag=True, help="print the original bytes as received instead")
+def show(doc, db_path, original) -> None:
+    """Show a document with its extracted items marked up (DOC: id prefix, file name or URL)."""
+    with _store(db_path) as store:
+        doc_id = store.resolve(doc)
+        if not doc_id:
+            raise click.ClickException(f"no single document matches {doc!r} (try `eventledger list`)")
+        if original:
+            data, _ = store.original(doc_id)
+            sys.stdout.buffer.write(data)
+            return
+        rec = store.record(doc_id)
+    d = rec.document
+    console.print(f"[bold]{escape(d.title or d.source.path or d.source.url or d.id)}[/bold]")
+    console.print(f"{escape(d.outlet or 'outlet unknown')} · published {d.published or 'unknown'} · "
+                  f"{d.id[:12]} · {escape(rec.provenance.model)}")
+    text = Text(d.text)
+    for ev in rec.events:
+        text.stylize(STYLES["event"], *ev.span)
+    for q in rec.quotes:
+        text.stylize(STYLES["quote"], *q.span)
+    for kind, items in (("entity", rec.entities), ("place", rec.places)):
+        for it in items:
+            for m in it.mentions:
+                text.stylize(STYLES[kind], *m.span)
+    for t in rec.times:
+        text.stylize(STYLES["time"], *t.span)
+    console.print(Text("legend: ") + Text("  ").join(Text(k, style=v) for k, v in STYLES.items()))
+    console.print(text)
+    _items_tables(rec)
+
+
+def _items_tables(rec) -> None:
+    if rec.events:
+        t = Table("event", "actor", "target", "place", "time", "modality", "evidence", title="events")
+        for ev in rec.events:
+            t.add_row(ev.type + (f"/{ev.mode}" if ev.mode else ""), escape(ev.actor or ""), escape(ev.target or ""),
+                      escape(ev.place or ""), f"{ev.start or ''}..{ev.end or ''}" if ev.start else "",
+                      ev.modality, escape(ev.evidence[:80]))
+        console.print(t)
+    if rec.quotes:
+        t = Table("speaker", "kind", "quote", title="quotes")
+        for q in rec.quotes:
+            t.add_row(escape(q.speaker or "(unknown)"), q.kind, escape(q.text[:100]))
+        console.print(t)
+    if rec.entities or rec.places:
+        t = Table("name", "type", "details", "mentions", title="entities and places")
+        for e in rec.entities:
+            t.add_row(escape(e.name), e.type + (f"/{e.kind}" if e.kind else ""), escape(", ".join(e.aliases[:4])),
+                      str(len(e.mentions)))
+        for p in rec.places:
+            where = f"{p.country or '?'} {p.lat:.3f},{p.lon:.3f}" if p.lat is not None else (p.country or "?")
+            t.add_row(escape(p.name), f"PLACE/{p.precision or '?'}", where, str(len(p.mentions)))
+        console.print(t)
+    if rec.times:
+        console.print("times: " + "; ".join(f"{escape(t.text)} = {t.start}..{t.end}" for t in rec.times))
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@click.option("--limit", default=20, show_default=True)
+def search(query, db_path, limit) -> None:
+    """Full-text search over documents (words are ANDed; FTS5 syntax such as OR and "phrases" works)."""
+    with _store(db_path) as store:
+        rows = store.search(query, limit)
+        for r in rows:
+            console.print(f"[bold]{r['id'][:12]}[/bold] {r['published'] or ''} {escape(r['outlet'] or '')} — "
+                          f"{escape(r['title'] or '')}")
+            snip = Text(r["snippet"].replace("\n", " "))
+            snip.highlight_regex(r"\[[^\]]*\]", "bold yellow")
+            console.print(Text("    ") + snip)
+        if not rows:
+            console.print("no matches")
+
+
+@main.command()
+@db_option
+@click.option("--type", "type_", help="PLOVER event type, e.g. ASSAULT")
+@click.option("--actor", help="actor or target name contains")
+@click.option("--place", help="place name contains")
+@click.option("--since", help="YYYY-MM-DD: events ending on or after")
+@click.option("--until", help="YYYY-MM-DD: events starting on or before")
+@click.option("--limit", default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+def events(db_path, type_, actor, place, since, until, limit, as_json) -> None:
+    """List events, filtered by type, actor, place and date range."""
+    with _store(db_path) as store:
+        rows = store.events(type=type_, actor=actor, place=place, since=since, until=until, limit=limit)
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps(dict(r), ensure_ascii=False))
+        return
+    t = Table("date", "event", "actor", "target", "place", "n", "modality", "evidence", "doc")
+    for r in rows:
+        date = r["start"] or r["published"] or ""
+        if r["end"] and r["end"] != r["start"]:
+            date += f"..{r['end']}"
+        t.add_row(date, r["type"] + (f"/{r['mode']}" if r["mode"] else ""), escape(r["actor"] or ""),
+                  escape(r["target"] or ""), escape(r["place"] or ""), str(r["fatalities"] or ""),
+                  r["modality"], escape(r["evidence"][:70]), r["doc_id"][:8])
+    console.print(t)
+    console.print(f"{len(rows)} events")
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)")
+def export(db_path, fmt, output) -> None:
+    """Export records as JSONL (the record format), ACLED-style CSV of events, or GeoJSON."""
+    from eventledger.export import WRITERS
+
+    with _store(db_path) as store:
+        if output:
+            with output.open("w", encoding="utf-8", newline="") as f:
+                n = WRITERS[fmt](store.record_dicts(), f)
+            err.print(f"wrote {n} {'records' if fmt == 'jsonl' else 'rows' if fmt == 'csv' else 'features'}"
+                      f" to {output}")
+        else:
+            WRITERS[fmt](store.record_dicts(), sys.stdout)
+
+
+@main.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("docs_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--scorer", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="score.py (default: found beside GOLD_DIR or in ../shared/eval)")
+@click.option("--indirect", is_flag=True, help="also require indirect (reported-speech) quotes")
+@click.option("--verbose", "-v", is_flag=True, help="list every miss and extra")
+def eval_(gold_dir, docs_dir, scorer, indirect, verbose) -> None:
+    """Ingest DOCS_DIR (default: GOLD_DIR/../docs) into a fresh store, export and score against GOLD_DIR."""
+    from eventledger import ingest as ing
+    from eventledger.export import write_jsonl
+    from eventledger.pipeline import ingest as run
+
+    docs_dir = docs_dir or gold_dir.parent / "docs"
+    scorer = scorer or _find_scorer(gold_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "eval.db") as store:
+            summary = run(store, (d for item in ing.discover([str(docs_dir)]) for d in ing.read(item)))
+            for f in summary.failed:
+                err.print(f"failed {f.where}: {f.reason}")
+            preds = Path(tmp) / "preds.jsonl"
+            with preds.open("w", encoding="utf-8") as f:
+                write_jsonl(store.record_dicts(), f)
+        args = [sys.executable, str(scorer), str(gold_dir), str(preds)]
+        args += ["--indirect"] if indirect else []
+        args += ["-v"] if verbose else []
+        sys.exit(subprocess.call(args))
+
+
+def _find_scorer(gold_dir: Path) -> Path:
+    here = Path.cwd()
+    for cand in (gold_dir.resolve().parent.parent / "score.py", here / "../shared/eval/score.py",
+                 Path(__file__).resolve().parents[3] / "shared/eval/score.py"):
+        if cand.exists():
+            return cand
+    raise click.ClickException("cannot find score.py: pass --scorer PATH")
+
+
+if __name__ == "__main__":
+    main()
