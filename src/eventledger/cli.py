@@ -71,13 +71,13 @@ def ingest(paths, db_path, published, outlet, max_bytes, timeout, quiet) -> None
             summary = run(store, stream(), progress=lambda where: bar.update(task, description=_short(where)))
         console.print(
             f"ingested {summary.ingested}, skipped {summary.duplicates} as duplicate, "
-            f"failed {len(summary.failed)}  →  {store.path}"
+            f"failed {len(summary.failed)}  →  {store.path}", soft_wrap=True
         )
         if summary.ingested:
             console.print(f"found {summary.entities} people and organisations, {summary.places} places, "
                           f"{summary.quotes} quotes, {summary.events} events")
         for f in summary.failed:
-            console.print(f"[red]failed[/red] {escape(f.where)}: {escape(f.reason)}")
+            console.print(f"[red]failed[/red] {escape(f.where)}: {escape(f.reason)}", soft_wrap=True)
     if summary.failed and not summary.ingested and not summary.duplicates:
         sys.exit(1)
 

@@ -42,9 +42,16 @@ def process(raw: RawDocument) -> Record:
 
 
 def where(raw: RawDocument) -> str:
-    src = raw.source
-    line = raw.meta.get("line")
-    return (src.path + (f":{line}" if line else "")) if src.path else (src.url or "?")
+    """Where a document came from, precise enough to find it: file:line, file#record, or URL."""
+    src, meta = raw.source, raw.meta
+    if not src.path:
+        return src.url or "?"
+    if meta.get("line"):
+        return f"{src.path}:{meta['line']}"
+    for key in ("record", "entry"):
+        if meta.get(key):
+            return f"{src.path}#{key} {meta[key]}" + (f" ({src.url})" if src.url else "")
+    return src.path
 
 
 def process_stream(raws: Iterable[RawDocument | IngestError]) -> Iterator[tuple[RawDocument, Record] | IngestError]:
