@@ -1,11 +1,388 @@
-"""places extractor (to be built)."""
+"""Places: every real-world place a report names, with its mentions, geocoded offline.
+
+Candidates come from spaCy's GPE/LOC/FAC entities and from capitalized name sequences
+spaCy missed or mislabelled (Arabic toponyms such as "X al-Y" are often tagged PERSON).
+Names are resolved against the gazetteer (see gazetteer.py) and disambiguated by the
+document's own context: countries it names (or whose demonyms it uses, or its title names),
+closeness to places already resolved, then population — population alone picks the wrong
+"Tripoli". A place is reported at the precision the text gives ("northern Syria" is the
+country, "Idlib province" the governorate) and never finer.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
 from spacy.tokens import Doc
 
-from eventledger.record import Record
+from eventledger.extract.gazetteer import Entry, gazetteer, key
+from eventledger.extract.util import load_data, trim
+from eventledger.record import Mention, Place, Record
+
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# spaCy's small model also tags place names LANGUAGE, WORK_OF_ART or NORP ("Aleppo"): only labels it
+# does not confuse with names block a gazetteer match; NORP blocks demonym-shaped words only.
+_NEVER_LABELS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"}
+_DEMONYM_SHAPE = re.compile(r"(?:an|ans|ese|ish|i|is|ch|s)$")
+_PRECISION = {
+    "city": "city",
+    "landmark": "city",
+    "admin1": "admin1",
+    "country": "country",
+    "region": "region",
+}
+_COARSER = ["city", "admin1", "country", "region"]
 
 
-def extract(doc: Doc, rec: Record) -> list:
-    return []
+@dataclass(frozen=True)
+class _Lex:
+    """The cue-word lists of place_names.json, compiled once."""
+
+    suffix: re.Pattern
+    inner_suffix: re.Pattern
+    suffix_precision: dict[str, str]
+    prefix: re.Pattern
+    direction: re.Pattern
+    locative: frozenset[str]
+    demonyms: dict[str, str]
+    not_places: frozenset[str]
+    name_seq: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lex:
+    d = load_data("place_names.json")
+
+    def alternation(words):
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    token = r"[A-Z](?:\w|['’‘ʿ](?!s\b))*(?:-[A-Z](?:\w|['’‘ʿ](?!s\b))*)*"
+    article = r"(?:al|el|ad|ar|as|ash|at|an|az|ez|ed|es|er|en|ul|bin|bani|abu|Al|El|Abu)"
+    return _Lex(
+        suffix=re.compile(
+            rf"(?:['’]s)?\s+(?:{alternation(d['admin_suffixes'] + d['settlement_suffixes'])})\b"
+        ),
+        inner_suffix=re.compile(rf"\s+(?:{alternation(d['admin_suffixes'] + d['settlement_suffixes'])})$"),
+        suffix_precision={k.lower(): v for k, v in d["admin_suffix_precision"].items()},
+        prefix=re.compile(rf"\b(?:{alternation(d['settlement_prefixes'])})\s+(?:the\s+)?$", re.I),
+        direction=re.compile(rf"\b(?:{alternation(d['directions'])})\s+(?:the\s+)?$", re.I),
+        locative=frozenset(d["locative_prepositions"]),
+        demonyms=d["demonyms"],
+        not_places=frozenset(key(w) for w in d["not_places"]),
+        name_seq=re.compile(rf"(?:\b{article}-)?{token}(?:(?:[ -]{article}[ -]|[ -]){token})*"),
+    )
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    text: str
+    from_ner: bool  # spaCy called it a place: fuzzy matching is allowed
+    weak: bool = False  # spaCy called it a person or organisation, and no place cue precedes
+    hint: str | None = None  # admin1 / city when the text says "province", "city of" ...
+    coarse: bool = False  # "northern Syria": the place, but no finer than itself
+
+
+@dataclass
+class _Group:
+    """Mentions sharing one lookup key (and hint): resolved together, to one place."""
+
+    k: str
+    cands: list[_Cand] = field(default_factory=list)
+    options: list[tuple[Entry, float]] = field(default_factory=list)
+    best: Entry | None = None
+    score: float = 0.0
+    margin: float = 0.0
+
+
+def extract(doc: Doc, rec: Record) -> list[Place]:
+    lex = _lex()
+    text = doc.text
+    cands = _candidates(doc, rec, lex)
+    if not cands:
+        return []
+    gaz = gazetteer()
+    groups: dict[tuple[str, str | None], _Group] = {}
+    for c in cands:
+        k = key(c.text)
+        if not k or k in lex.not_places:
+            continue
+        g = groups.setdefault((k, c.hint), _Group(k))
+        g.cands.append(c)
+    # A bare "Idlib" in a report that says "Idlib province" is the province: one place, not two.
+    for (k, hint), g in list(groups.items()):
+        if hint is None:
+            hinted = [h for (k2, h) in groups if k2 == k and h is not None]
+            if len(hinted) == 1:
+                groups[(k, hinted[0])].cands.extend(g.cands)
+                del groups[(k, hint)]
+    for g in groups.values():
+        fuzzy = any(c.from_ner for c in g.cands)
+        seen: dict[tuple, tuple[Entry, float]] = {}
+        for e, s in gaz.lookup(g.cands[0].text, fuzzy=fuzzy):
+            ident = (e.geonameid, e.name, e.feature)
+            if ident not in seen or seen[ident][1] < s:
+                seen[ident] = (e, s)
+        g.options = list(seen.values())
+    context = _context_countries(doc, rec, groups.values(), lex)
+    anchors: list[Entry] = []
+    for _ in range(2):  # second round: closeness to, and countries of, the places the first round resolved
+        for g in groups.values():
+            _choose(g, context, anchors)
+        sure = [
+            g.best
+            for g in groups.values()
+            if g.best
+            and g.margin >= 1.0
+            and (g.best.population >= 100_000 or g.best.feature in ("admin1", "region", "landmark"))
+        ]
+        anchors = [e for e in sure if e.lat is not None and e.feature != "region"]
+        for g in groups.values():  # only places the report's own context already admits
+            if g.best in sure and g.best.country and g.best.feature != "country" and _acceptable(g, context):
+                context[g.best.country] += 0.5
+    places: dict[tuple, Place] = {}
+    for g in groups.values():
+        if g.best is None or not _acceptable(g, context):
+            continue
+        e = g.best
+        ident = (e.geonameid, e.name, e.feature)
+        pl = places.get(ident)
+        if pl is None:
+            pl = places[ident] = _place(e, g)
+        pl.mentions.extend(Mention(span=(c.start, c.end), text=text[c.start : c.end]) for c in g.cands)
+        if any(c.coarse for c in g.cands) and e.feature == "city":
+            pl.precision = _coarsest(pl.precision, "admin1")
+    out = sorted(places.values(), key=lambda p: min(m.span for m in p.mentions))
+    for i, pl in enumerate(out):
+        pl.mentions.sort(key=lambda m: m.span)
+        pl.id = f"P{i + 1}"
+    return out
+
+
+def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
+    """Place-name spans: spaCy's place entities, then name sequences it missed, each at most once."""
+    text = doc.text
+    taken = bytearray(len(text) + 1)
+    out: list[_Cand] = []
+    blocked = _blocked_spans(doc, rec)
+    gaz = gazetteer()
+
+    def add(s: int, e: int, from_ner: bool, weak: bool = False) -> None:
+        s, e = trim(text, s, e)
+        if text[s:e].endswith(("'s", "’s")):
+            e -= 2
+        if text[s:e].lower().startswith("the "):
+            s += 4
+        inner = lex.inner_suffix.search(text, s, e)
+        if inner and inner.start() > s and key(text[s:e]) not in gaz.by_key:
+            e = inner.start()  # "Raqqa City", "Idlib Governorate": the place is the name
+        if e - s < 2 or any(taken[s:e]):
+            return
+        if any(bs <= s and e <= be and (be - bs) > (e - s) for bs, be in blocked):
+            return  # a word inside an organisation's or person's name: "Free Syrian Army"
+        c = _Cand(s, e, text[s:e], from_ner, weak=weak)
+        _read_cues(text, c, lex)
+        out.append(c)
+        taken[s:e] = b"\x01" * (e - s)
+
+    for ent in doc.ents:
+        if ent.label_ in _PLACE_LABELS:
+            s, e = ent.start_char, ent.end_char
+            nl = text.find("\n", s, e)
+            add(s, _extend(text, s, nl if nl >= 0 else e, lex, gaz), True)
+    never = [
+        (ent.start_char, ent.end_char)
+        for ent in doc.ents
+        if ent.label_ in _NEVER_LABELS
+        or (ent.label_ == "NORP" and (ent.text in lex.demonyms or _DEMONYM_SHAPE.search(ent.text)))
+    ]
+    person_org = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in ("PERSON", "ORG")]
+    for m in lex.name_seq.finditer(text):
+        for s, e in _subsequences(text, m.start(), m.end()):
+            if any(taken[s:e]) or any(ns < e and s < ne for ns, ne in never):
+                continue
+            if key(text[s:e]) not in gaz.by_key:
+                continue
+            suffix = lex.suffix.match(text, e)
+            full_end = suffix.end() if suffix else e
+            inside = [(ps, pe) for ps, pe in person_org if ps < e and s < pe]
+            if inside and not all(s <= ps and pe <= full_end for ps, pe in inside):
+                continue  # part of a longer name spaCy reads as a person or organisation
+            locative = _locative_before(text, s, lex)
+            if not _looks_like_name(doc, s, e, locative):
+                continue
+            # spaCy read the whole name as a person or organisation: a place only with a cue or context
+            add(s, e, False, weak=bool(inside) and not locative)
+    return out
+
+
+def _extend(text: str, s: int, e: int, lex: _Lex, gaz) -> int:
+    """spaCy often cuts "Deir ez-Zor" to "Deir": take the longest known name running on from its start."""
+    m = lex.name_seq.match(text, s)
+    if m is None or m.end() <= e:
+        return e
+    for _, end in _subsequences(text, s, m.end()):
+        if end > e and key(text[s:end]) in gaz.by_key and text[s:end].startswith(text[s:e]):
+            return end
+    return e
+
+
+def _blocked_spans(doc: Doc, rec: Record) -> list[tuple[int, int]]:
+    spans = [m.span for ent in rec.entities for m in ent.mentions]
+    for e in doc.ents:
+        if e.label_ in ("ORG", "PERSON"):  # spaCy's entities run across paragraph breaks: cut there
+            nl = doc.text.find("\n", e.start_char, e.end_char)
+            spans.append((e.start_char, nl if nl >= 0 else e.end_char))
+    return spans
+
+
+def _subsequences(text: str, start: int, end: int):
+    """Token sub-sequences of a capitalized run, longest first (a run is short: this is O(n) per run)."""
+    bounds = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\s]+", text[start:end])]
+    n = len(bounds)
+    for size in range(min(n, 5), 0, -1):
+        for i in range(n - size + 1):
+            yield bounds[i][0], bounds[i + size - 1][1]
+
+
+def _looks_like_name(doc: Doc, s: int, e: int, locative: bool) -> bool:
+    """Not a capitalized ordinary word: a lone word is not sentence-initial, and is a proper noun or follows
+    a place cue ("shelled Bakhmut": the small model tags unfamiliar names as anything)."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return False
+    return len(span) > 1 or (not span[0].is_sent_start and (span[0].pos_ == "PROPN" or locative))
+
+
+def _locative_before(text: str, s: int, lex: _Lex) -> bool:
+    words = text[max(0, s - 30) : s].split()
+    return bool(words) and words[-1].lower() in lex.locative | {"of"}
+
+
+def _read_cues(text: str, c: _Cand, lex: _Lex) -> None:
+    """'Idlib province', 'the city of Raqqa', 'northern Syria': hint and precision from the words around."""
+    after = lex.suffix.match(text, c.end)
+    if after:
+        word = after.group(0).split()[-1].lower()
+        c.hint = "admin1" if lex.suffix_precision.get(word) == "admin1" else "city"
+        c.coarse = word in ("countryside", "outskirts", "suburbs")
+    before = text[max(0, c.start - 40) : c.start]
+    pre = lex.prefix.search(before)
+    if pre and c.hint is None:
+        word = pre.group(0).split()[0].lower()
+        c.hint = "admin1" if word in ("province", "governorate", "region") else None
+        c.coarse = c.coarse or word in ("countryside", "outskirts", "suburbs")
+    if lex.direction.search(before):
+        c.coarse = True
+
+
+def _context_countries(doc: Doc, rec: Record, groups, lex: _Lex) -> Counter:
+    """How strongly the report is about each country: names, demonyms, the title."""
+    ctx: Counter = Counter()
+    for g in groups:
+        countries = {e.country for e, s in g.options if s == 1.0 and e.feature == "country"}
+        if len(countries) == 1:
+            ctx[countries.pop()] += len(g.cands)
+    for tok in doc:
+        if tok.text in lex.demonyms:
+            ctx[lex.demonyms[tok.text]] += 0.5
+    title = rec.document.title or ""
+    for word, iso in lex.demonyms.items():
+        if word in title:
+            ctx[iso] += 1
+    gaz = gazetteer()
+    for m in lex.name_seq.finditer(title):
+        for e in gaz.exact(m.group(0)):
+            if e.feature == "country":
+                ctx[e.country] += 1
+    return ctx
+
+
+def _choose(g: _Group, context: Counter, anchors: list[Entry]) -> None:
+    """Best entry for a group by match, context country, closeness, feature and population."""
+    total = sum(context.values()) or 1
+    top = context.most_common(1)[0][0] if context else None
+    hint = next((c.hint for c in g.cands if c.hint), None)
+    scored = []
+    for e, match in g.options:
+        s = 2.0 * match
+        if e.country and e.country in context:
+            s += 1.0 + 0.5 * (e.country == top) + 0.5 * context[e.country] / total
+        s += 0.5 * math.log10(e.population + 1) / 7
+        s += {"country": 0.8, "region": 0.4, "admin1": 0.1, "landmark": 0.3}.get(e.feature, 0.0)
+        if hint and e.feature == hint:
+            s += 1.5
+        if e.lat is not None and anchors:
+            d = (
+                min(_km(e, a) for a in anchors if a is not e)
+                if len(anchors) > 1 or anchors[0] is not e
+                else None
+            )
+            if d is not None:
+                s += 0.8 if d < 150 else 0.4 if d < 400 else 0.0
+        scored.append((s, e))
+    scored.sort(key=lambda x: -x[0])
+    if not scored:
+        g.best = None
+        return
+    g.best, g.score = scored[0][1], scored[0][0]
+    g.margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 2.0
+
+
+def _acceptable(g: _Group, context: Counter) -> bool:
+    """Spurious matches are cheap to make: demand more evidence from weaker candidates."""
+    e = g.best
+    match = max(s for x, s in g.options if x is e)
+    in_context = e.country in context if e.country else False
+    if e.feature in ("country", "region", "admin1", "landmark"):
+        return match >= 0.9
+    if any(c.weak for c in g.cands) and not any(not c.weak for c in g.cands):
+        return in_context and len(g.k.split()) > 1  # a one-word "person" needs a place cue (see _candidates)
+    if in_context or (not context and e.population >= 100_000):
+        return True
+    # Outside the report's countries, only a city's own main name counts ("Part" is an alternate name
+    # of Perth; a report about Syria that says "Part 2" is not about Australia).
+    return key(e.name) == g.k and e.population >= (15_000 if any(c.from_ner for c in g.cands) else 200_000)
+
+
+def _place(e: Entry, g: _Group) -> Place:
+    precision = _PRECISION.get(e.feature, "country")
+    confidence = min(0.95, 0.45 + 0.1 * g.margin + 0.1 * len(g.cands))
+    return Place(
+        name=_name_for(e, g),
+        country=e.country,
+        admin1=e.admin1,
+        lat=e.lat,
+        lon=e.lon,
+        feature=e.feature,
+        precision=precision,
+        geonameid=e.geonameid,
+        confidence=round(confidence, 2),
+    )
+
+
+def _name_for(e: Entry, g: _Group) -> str:
+    """The gazetteer's spelling the text used when it lists it ('Azaz', not 'I‘zāz'), else its main name."""
+    if e.feature != "city":
+        return e.name
+    exact = [c.text for c in g.cands if key(c.text) == g.k and (e, 1.0) in g.options]
+    if exact:
+        name = Counter(exact).most_common(1)[0][0]
+        return re.sub(r"['’]s$", "", name)
+    return e.name
+
+
+def _coarsest(a: str | None, b: str) -> str:
+    return max(a or "city", b, key=_COARSER.index)
+
+
+def _km(a: Entry, b: Entry) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
