@@ -1,11 +1,956 @@
-"""events extractor (to be built)."""
+"""Events in the PLOVER ontology: who did what to whom, where and when, read from the parse.
+
+Triggers (verb lemmas, verb + object phrases, event nouns) come from ``data/plover.json``;
+roles come from spaCy's dependency parse (subject, passive agent, object, "against X",
+"X's takeover of Y"). Each event's evidence is the clause (or noun phrase) that carries it,
+not the whole sentence, so an investigator sees exactly the words the event was read from.
+Semantic-role and event-extraction libraries would need models downloaded at run time, which
+the project forbids; the parse rules below run on the model already loaded.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from eventledger.record import Record
+from spacy.tokens import Doc, Token
+
+from eventledger.extract.numbers import numbers_in
+from eventledger.extract.util import entity_at, load_data, place_at, trim
+from eventledger.record import Event, Record, Time
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_EXCLUDED_CLAUSE_DEPS = {
+    "advcl",
+    "parataxis",
+    "conj",
+    "cc",
+    "punct",
+    "mark",
+    "ccomp",
+    "appos",
+    "dep",
+    "intj",
+    "discourse",
+    "meta",
+    "preconj",
+    "relcl",
+}
+_PLACE_WALK_DEPS = {
+    "prep",
+    "pobj",
+    "dobj",
+    "agent",
+    "acl",
+    "advmod",
+    "npadvmod",
+    "compound",
+    "appos",
+    "xcomp",
+    "nmod",
+    "pcomp",
+    "dative",
+    "attr",
+    "oprd",
+    "nsubj",
+    "nsubjpass",
+}
+_RELATIVE = {"who", "that", "which", "whom"}
+_MAX_SUBJECT_TOKENS = 12
+_FALLBACK_ACTOR_LABELS = {"ORG", "PERSON", "GPE", "NORP"}
+_FALLBACK_PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
-def extract(doc: Doc, rec: Record) -> list:
-    return []
+@dataclass(frozen=True)
+class _Lexicon:
+    verbs: dict
+    verb_objects: dict  # verb lemma -> list of phrase entries
+    nouns: dict
+    light_verbs: frozenset
+    collective: frozenset
+    quantifiers: frozenset
+    person_nouns: frozenset
+    person_suffixes: tuple
+    actor_suffixes: tuple
+    target_preps: frozenset
+    nominal_target_preps: frozenset
+    pronoun_orgs: frozenset
+    pronoun_plural: frozenset
+    modality: dict
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lexicon:
+    d = load_data("plover.json")
+    phrases: dict[str, list] = {}
+    for entry in d["verb_objects"]:
+        phrases.setdefault(entry["verb"], []).append(entry)
+    mod = {k: frozenset(v) for k, v in d["modality"].items()}
+    return _Lexicon(
+        verbs=d["verbs"],
+        verb_objects=phrases,
+        nouns=d["nouns"],
+        light_verbs=frozenset(d["light_verbs"]),
+        collective=frozenset(d["collective_nouns"]),
+        quantifiers=frozenset(d["quantifiers"]),
+        person_nouns=frozenset(d["person_nouns"]),
+        person_suffixes=tuple(d["person_suffixes"]),
+        actor_suffixes=tuple(d["actor_modifier_suffixes"]),
+        target_preps=frozenset(d["target_preps"]),
+        nominal_target_preps=frozenset(d["nominal_target_preps"]),
+        pronoun_orgs=frozenset(d["pronoun_orgs"]),
+        pronoun_plural=frozenset(d["pronoun_plural"]),
+        modality=mod,
+    )
+
+
+# ---------------------------------------------------------------- lookups built once per document
+
+
+class _Index:
+    """Token -> entity / place / time, from the record (or spaCy's own entities while those are empty)."""
+
+    def __init__(self, doc: Doc, rec: Record) -> None:
+        self.doc, self.rec = doc, rec
+        self.entity: dict[int, tuple[str, str | None, bool]] = {}  # token -> (name, id, is_org)
+        self.place: dict[int, tuple[str, str | None]] = {}
+        self.time: dict[int, object] = {}
+        if rec.entities:
+            for ent in rec.entities:
+                for m in ent.mentions:
+                    self._mark(self.entity, m.span, (ent.name, ent.id or None, ent.type == "ORG"))
+        else:
+            for e in doc.ents:
+                if e.label_ in _FALLBACK_ACTOR_LABELS:
+                    for t in e:
+                        self.entity[t.i] = (e.text, None, e.label_ in ("ORG", "GPE"))
+        if rec.places:
+            for pl in rec.places:
+                for m in pl.mentions:
+                    self._mark(self.place, m.span, (pl.name, pl.id or None))
+        else:
+            for e in doc.ents:
+                if e.label_ in _FALLBACK_PLACE_LABELS:
+                    for t in e:
+                        self.place[t.i] = (e.text, None)
+        if rec.times:
+            for tm in rec.times:
+                self._mark(self.time, tm.span, tm)
+        else:
+            for e in doc.ents:
+                if e.label_ == "DATE":
+                    for t in e:
+                        self.time[t.i] = e
+        self.place_tokens = sorted(self.place)
+
+    def _mark(self, table: dict, span: tuple[int, int], value) -> None:
+        sp = self.doc.char_span(span[0], span[1], alignment_mode="expand")
+        if sp is not None:
+            for t in sp:
+                table.setdefault(t.i, value)
+
+    def is_place(self, tok: Token) -> bool:
+        """'Raqqa City', 'the city of Azaz' name places even when only one word is in the gazetteer."""
+        if tok.i in self.place:
+            return True
+        return any(
+            c.i in self.place for c in tok.children if c.dep_ in ("compound", "prep", "pobj", "appos")
+        ) or any(
+            o.i in self.place
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for o in c.children
+        )
+
+    def entity_of(self, tok: Token) -> tuple[str, str | None] | None:
+        """The entity named by this token; record lookups go through util.entity_at (largest overlap)."""
+        if tok.i not in self.entity:
+            return None
+        if self.rec.entities:
+            ent = entity_at(self.rec, tok.idx, tok.idx + len(tok.text))
+            return (ent.name, ent.id or None) if ent else None
+        return self.entity[tok.i][:2]
+
+    def place_of(self, tok: Token) -> tuple[str, str | None] | None:
+        if tok.i not in self.place:
+            return None
+        if self.rec.places:
+            pl = place_at(self.rec, tok.idx, tok.idx + len(tok.text))
+            return (pl.name, pl.id or None) if pl else None
+        return self.place[tok.i]
+
+    def last_place_before(self, i: int, not_before_char: int) -> tuple[str, str | None] | None:
+        best = None
+        for p in self.place_tokens:
+            if p >= i:
+                break
+            if self.doc[p].idx >= not_before_char:
+                best = p
+        return self.place_of(self.doc[best]) if best is not None else None
+
+    def last_org_before(self, i: int) -> tuple[str, str | None] | None:
+        for j in range(i - 1, max(-1, i - 400), -1):
+            hit = self.entity.get(j)
+            if hit and hit[2]:
+                return self.entity_of(self.doc[j])
+        return None
+
+
+# ---------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Cand:
+    trigger: Token
+    type: str
+    mode: str | None
+    head: Token  # the clause (or noun phrase) head the evidence is read from
+    nominal: bool
+    actor: Token | str | None = None
+    target: Token | str | None = None
+    place_hint: Token | None = None
+    ev_range: tuple[int, int] = (0, 0)  # token range of the evidence
+    numbers: list = field(default_factory=list)
+
+
+def _key(tok: Token) -> str:
+    """Lemma, reading through editorial brackets in quotes ("retreat[ed]" -> "retreat")."""
+    if "[" in tok.text and tok.text.index("[") > 2:
+        return tok.text.split("[")[0].lower()
+    return tok.lemma_.lower()
+
+
+def _is_person(tok: Token | None, idx: _Index) -> bool:
+    if tok is None:
+        return False
+    lex = _lex()
+    if tok.lower_ in _RELATIVE and tok.dep_ in _SUBJ and tok.head.dep_ == "relcl":
+        tok = tok.head.head
+    if tok.lemma_.lower() in lex.quantifiers:
+        obj = _of_object(tok)
+        if obj is not None:
+            tok = obj
+    if tok.pos_ == "PRON":
+        return tok.lower_ in (
+            "him",
+            "her",
+            "them",
+            "us",
+            "me",
+            "you",
+            "he",
+            "she",
+            "they",
+            "we",
+            "who",
+            "whom",
+        )
+    return (
+        tok.lemma_.lower() in lex.person_nouns
+        or tok.lower_ in lex.person_nouns
+        or tok.ent_type_ in ("PERSON", "NORP")
+        or (tok.tag_ == "NNS" and tok.lower_.endswith(lex.person_suffixes))  # farmers, civilians, detainees
+    )
+
+
+def _of_object(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    return o
+    return None
+
+
+def _child(tok: Token, *deps: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _prep_objects(tok: Token, preps) -> list[tuple[str, Token]]:
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    out.append((c.lower_, o))
+    return out
+
+
+def _patient(verb: Token) -> Token | None:
+    """The undergoer: object, passive subject, or the noun a participle modifies ("camps set up by X")."""
+    obj = _child(verb, "dobj", "nsubjpass")
+    if obj is not None:
+        return obj
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return verb.head
+    if verb.dep_ == "relcl" and _child(verb, "auxpass") is not None:
+        return verb.head
+    return None
+
+
+def _passive(verb: Token) -> bool:
+    return (_child(verb, "nsubjpass", "auxpass") is not None) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+
+
+def _subject(verb: Token) -> Token | None:
+    """Grammatical subject, inherited through coordination and control ("forced to retreat")."""
+    tok = verb
+    for _ in range(4):
+        subj = _child(tok, "nsubj", "nsubjpass")
+        if subj is not None:
+            if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
+                return tok.head
+            return subj
+        if tok.dep_ == "conj":
+            tok = tok.head
+        elif tok.dep_ == "xcomp":
+            if tok.head.lemma_ == "be":
+                return None
+            obj = _child(tok.head, "dobj")
+            if obj is not None:
+                return obj
+            tok = tok.head
+        elif tok.dep_ == "relcl":
+            return tok.head
+        else:
+            return None
+    return None
+
+
+def _agent(verb: Token) -> Token | None:
+    for _, o in _prep_objects(verb, ("by",)):
+        return o
+    return None
+
+
+def _verb_entry(tok: Token, idx: _Index) -> dict | None:
+    lex = _lex()
+    key = _key(tok)
+    for entry in lex.verb_objects.get(key, ()):
+        if "particle" in entry and not any(
+            c.dep_ == "prt" and c.lower_ == entry["particle"] for c in tok.children
+        ):
+            continue
+        if "prep" in entry and not any(
+            c.dep_ in ("prep", "prt") and c.lower_ == entry["prep"] for c in tok.children
+        ):
+            continue
+        if "objects" in entry:
+            obj = _patient(tok)
+            if (
+                obj is None
+                or obj.lemma_.lower() not in entry["objects"]
+                and obj.lower_ not in entry["objects"]
+            ):
+                continue
+            mods = entry.get("object_mods")
+            if mods and not any(
+                c.lemma_.lower() in mods for c in obj.children if c.dep_ in ("compound", "amod")
+            ):
+                continue
+            # "take control of your life" is not a seizure: a personal possessive marks a figure of speech
+            of_objs = _prep_objects(obj, ("of",)) + _prep_objects(tok, ("of",))
+            if any(c.dep_ == "poss" and c.pos_ == "PRON" for _, o in of_objs for c in o.children):
+                continue
+        return entry
+    entry = lex.verbs.get(key)
+    if entry is None:
+        return None
+    if tok.dep_ in ("amod", "compound") or (tok.pos_ not in ("VERB", "AUX") and "[" not in tok.text):
+        return None
+    patient = _patient(tok)
+    needs = entry.get("needs")
+    if needs == "person" and not _is_person(patient, idx):
+        return None
+    if needs == "object" and patient is None:
+        return None
+    if needs == "no_object" and _child(tok, "dobj") is not None:
+        return None
+    if needs == "no_person_object" and _is_person(patient, idx):
+        return None
+    if "needs_subject_word" in entry:
+        subj = _subject(tok)
+        if subj is None or subj.lemma_.lower() not in entry["needs_subject_word"]:
+            return None
+    if "needs_agent_word" in entry:
+        ag = _agent(tok) or _subject(tok)
+        if ag is None or ag.lemma_.lower() not in entry["needs_agent_word"]:
+            return None
+    if "needs_object_word" in entry and (
+        patient is None or patient.lemma_.lower() not in entry["needs_object_word"]
+    ):
+        return None
+    if _is_person(patient, idx) and "person_mode" in entry:
+        return {**entry, "type": entry.get("person_type", entry["type"]), "mode": entry["person_mode"]}
+    return entry
+
+
+def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
+    entry = _verb_entry(tok, idx)
+    if entry is None:
+        return None
+    lex = _lex()
+    passive = _passive(tok)
+    subj = None if passive else _subject(tok)
+    patient = _patient(tok)
+    actor = _agent(tok) if passive else subj
+    if actor is not None and actor.lemma_.lower() in entry.get("needs_agent_word", ()):
+        actor = None  # "pounded by airstrikes": the weapon, not who used it
+    target: Token | None = patient
+    if "objects" in entry and patient is not None:
+        # the object belongs to the trigger ("took control", "set up a camp"); the target hangs on it
+        preps = (
+            ("from", "of", "for", "against", "over")
+            if entry.get("mode") == "seize"
+            else ("of", "for", "against")
+        )
+        objs = _prep_objects(patient, preps)
+        if entry.get("mode") == "seize":  # "from X" may hang anywhere under the clause
+            objs += [
+                ("from", o)
+                for t in tok.subtree
+                if t.dep_ == "prep" and t.lower_ == "from"
+                for o in t.children
+                if o.dep_ == "pobj"
+            ]
+        objs.sort(key=lambda po: preps.index(po[0]))  # who lost ground ("from X") before what was taken
+        target = next((o for _, o in objs if not idx.is_place(o)), None)
+    if entry.get("subject_is") == "target":
+        target, actor = _subject(tok), _agent_in(tok)
+    elif entry["type"] == "AID":
+        target = _child(tok, "dative") or next((o for _, o in _prep_objects(tok, ("to", "for"))), None)
+    if target is None or (target is not None and idx.is_place(target) and entry.get("mode") == "seize"):
+        extra = _prep_objects(
+            tok,
+            lex.target_preps
+            | ({"from"} if entry.get("mode") == "seize" else set())
+            | ({"with"} if entry["type"] in ("AGREE", "CONSULT", "COOPERATE") else set()),
+        )
+        for _, pobj in _prep_objects(tok, ("to", "on", "in")):
+            extra += _prep_objects(
+                pobj,
+                ("with", "against") if entry["type"] in ("AGREE", "CONSULT", "COOPERATE") else ("against",),
+            )
+        cand_target = next((o for _, o in extra if not idx.is_place(o)), None)
+        if cand_target is not None:
+            target = cand_target
+    if target is not None and entry.get("mode") == "seize" and idx.is_place(target):
+        target = None
+    head = tok
+    if (
+        tok.dep_ == "xcomp"
+        and tok.head.pos_ in ("VERB", "AUX")
+        and tok.head.lemma_.lower() not in lex.modality["report_verbs"]
+    ):
+        head = tok.head  # "was forced to retreat": the governing verb carries the subject
+    if tok.dep_ == "appos":  # misparsed bracketed verb in a quote: the noun it hangs on is its subject
+        actor = actor or tok.head
+        head = tok.head
+        return _Cand(tok, entry["type"], entry.get("mode"), head, True, actor, target)
+    return _Cand(tok, entry["type"], entry.get("mode"), head, False, actor, target)
+
+
+def _agent_in(verb: Token) -> Token | None:
+    """A 'by X' anywhere under the clause ("found shelter in camps set up by X")."""
+    for t in verb.subtree:
+        if t.dep_ == "agent" or (t.dep_ == "prep" and t.lower_ == "by"):
+            for o in t.children:
+                if o.dep_ == "pobj":
+                    return o
+    return None
+
+
+def _anchor(tok: Token) -> Token:
+    """The noun phrase an event noun stands for: 'arrest' in 'arrest campaigns' -> campaigns;
+    'arrests' in 'a campaign of arrests' -> campaign."""
+    lex = _lex()
+    a = tok
+    for _ in range(3):
+        if a.dep_ == "compound" and a.head.pos_ == "NOUN":
+            a = a.head
+        elif a.dep_ == "conj" and a.head.dep_ in ("compound", "pobj") and a.head.pos_ == "NOUN":
+            a = a.head
+        elif a.dep_ == "pobj" and a.head.lower_ == "of" and a.head.head.lemma_.lower() in lex.collective:
+            a = a.head.head
+        else:
+            break
+    return a
+
+
+def _light_verb(anchor: Token) -> Token | None:
+    lex = _lex()
+    if anchor.dep_ in ("dobj", "nsubjpass") and anchor.head.lemma_.lower() in lex.light_verbs:
+        return anchor.head
+    if (
+        anchor.dep_ == "conj"
+        and anchor.head.dep_ == "dobj"
+        and anchor.head.head.lemma_.lower() in lex.light_verbs
+    ):
+        return anchor.head.head
+    for c in anchor.children:
+        if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in lex.light_verbs:
+            return c
+    return None
+
+
+def _backer(noun: Token) -> str | None:
+    """'a Turkish-backed offensive' -> 'Turkish-backed'; 'Russian airstrikes' -> 'Russian'."""
+    lex = _lex()
+    doc = noun.doc
+    for c in noun.children:
+        if c.i >= noun.i:
+            continue
+        if (
+            c.dep_ == "amod"
+            and c.i >= 2
+            and doc[c.i - 1].text == "-"
+            and any(("-" + c.lower_).startswith(s) for s in lex.actor_suffixes)
+        ):
+            start = doc[c.i - 2].left_edge.i
+            return doc[start : c.i + 1].text
+        if c.dep_ in ("amod", "compound") and c.ent_type_ == "NORP" and c.i + 1 == noun.i:
+            return c.text
+    return None
+
+
+def _anti_target(noun: Token) -> Token | None:
+    doc = noun.doc
+    for c in noun.children:
+        if c.i < noun.i and c.lower_ == "anti" and c.i + 2 < noun.i and doc[c.i + 1].text == "-":
+            return doc[c.i + 2]
+    return None
+
+
+def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
+    lex = _lex()
+    if tok.pos_ != "NOUN" and not (tok.pos_ in ("ADJ", "PROPN") and tok.dep_ in ("pobj", "dobj", "nsubj")):
+        return None
+    key = tok.lemma_.lower()
+    entry = lex.nouns.get(key) or lex.nouns.get(tok.lower_)
+    if entry is None:
+        return None
+    if entry.get("plural_only") and tok.tag_ != "NNS":
+        return None
+    if "needs_mod" in entry:
+        mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound", "npadvmod", "nmod")}
+        if not mods & set(entry["needs_mod"]) and _anti_target(tok) is None:
+            return None
+    anchor = _anchor(tok)
+    light = _light_verb(anchor)
+    if entry.get("needs_light_verb") and light is None and not _prep_objects(anchor, lex.target_preps):
+        return None
+    if entry.get("needs_of_person") and not any(_is_person(o, idx) for _, o in _prep_objects(tok, ("of",))):
+        return None
+    actor: Token | str | None = None
+    for n in (tok, anchor):
+        poss = _child(n, "poss")
+        if poss is not None and poss.pos_ != "PRON" or poss is not None and light is None:
+            actor = poss
+            break
+    if actor is None:
+        actor = _backer(tok) or _backer(anchor)
+    if actor is None:
+        for n in (tok, anchor):
+            for c in n.children:
+                if c.dep_ == "compound" and c.i in idx.entity:
+                    actor = c
+    if actor is None:
+        actor = next((o for _, o in _prep_objects(anchor, ("by",))), None)
+    if light is not None and actor is None:
+        actor = _subject(light) if not _passive(light) else _agent(light)
+        if isinstance(actor, Token) and actor.i == anchor.i:
+            actor = _agent(light)
+    target = _anti_target(tok) or _anti_target(anchor)
+    place_hint = None
+    if target is None:
+        for n in (tok, anchor) + ((light,) if light is not None else ()):
+            for prep, o in _prep_objects(n, lex.nominal_target_preps):
+                if prep == "with" and entry["type"] not in ("AGREE", "CONSULT", "COOPERATE"):
+                    continue
+                if idx.is_place(o):
+                    place_hint = place_hint or o
+                    continue
+                if prep == "of" and o.lemma_.lower() in lex.collective:
+                    continue
+                target = o
+                break
+            if target is not None:
+                break
+    if actor is None and target is None and place_hint is None and not entry.get("standalone"):
+        return None
+    if (
+        anchor.dep_ in _SUBJ
+        and anchor.head.pos_ in ("VERB", "AUX")
+        and light is None
+        and anchor.head.lemma_.lower() not in lex.modality["report_verbs"]
+    ):
+        head, nominal = anchor.head, False  # "X's attack on Y ended with ...": the clause is the event
+    elif light is not None and light.dep_ not in ("relcl", "acl"):
+        head, nominal = light, False
+    else:
+        head, nominal = anchor, True
+    return _Cand(tok, entry["type"], entry.get("mode"), head, nominal, actor, target, place_hint)
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def _clause_range(head: Token) -> tuple[int, int]:
+    """Tokens of the clause headed by ``head``: its own arguments, not other clauses or asides.
+
+    Adjuncts before the subject ("In mid 2014, after ...,") are left out: the clause an analyst
+    quotes starts at who did it."""
+    lo = hi = head.i
+    subj = _child(head, *_SUBJ)
+    first = subj.left_edge.i if subj is not None else -1
+    for c in head.children:
+        conditional = c.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in _lex().modality["hypothetical_marks"] for m in c.children
+        )
+        if (c.dep_ in _EXCLUDED_CLAUSE_DEPS and not conditional) or (
+            c.dep_ == "prep" and c.lower_ == "according"
+        ):
+            continue
+        if c.dep_ in _SUBJ and c.right_edge.i - c.left_edge.i + 1 > _MAX_SUBJECT_TOKENS:
+            continue
+        if c.right_edge.i < first and not conditional:
+            continue
+        lo, hi = min(lo, c.left_edge.i), max(hi, c.right_edge.i)
+    if head.dep_ == "conj" and _child(head, "nsubj", "nsubjpass") is None:
+        subj = _subject(head)
+        if subj is not None and subj.i < lo and subj.right_edge.i - subj.left_edge.i < _MAX_SUBJECT_TOKENS:
+            lo = subj.left_edge.i
+    return lo, hi + 1
+
+
+def _np_range(anchor: Token) -> tuple[int, int]:
+    lo = hi = anchor.i
+    for c in anchor.children:
+        if c.dep_ in ("cc", "conj", "punct", "parataxis", "advcl"):
+            continue
+        lo, hi = min(lo, c.left_edge.i), max(hi, c.right_edge.i)
+    return lo, hi + 1
+
+
+def _evidence(doc: Doc, text: str, cand: _Cand) -> tuple[str, tuple[int, int], tuple[int, int]]:
+    lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head)
+    lo, hi = min(lo, cand.trigger.i), max(hi, cand.trigger.i + 1)
+    # a clause never runs across a line break (headlines and captions are parsed with the next line)
+    t0 = cand.trigger.idx
+    line_start = text.rfind("\n", 0, t0) + 1
+    line_end = text.find("\n", t0)
+    line_end = len(text) if line_end < 0 else line_end
+    while doc[lo].idx < line_start:
+        lo += 1
+    while doc[hi - 1].idx >= line_end:
+        hi -= 1
+    s, e = trim(text, doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
+    # a dangling quotation or bracket at either edge is trimmed; keep the span exact
+    return text[s:e], (s, e), (lo, hi)
+
+
+# ---------------------------------------------------------------- roles to names
+
+
+def _np_text(tok: Token) -> str:
+    """The noun with its left modifiers, without articles or counts: 'local political and media activists'."""
+    doc = tok.doc
+    lo = tok.i
+    for c in tok.children:
+        if c.i < tok.i and c.dep_ not in ("det", "nummod", "quantmod", "punct", "predet"):
+            lo = min(lo, c.left_edge.i)
+    while lo < tok.i and (
+        doc[lo].dep_ in ("det", "nummod", "quantmod", "punct", "predet", "advmod") or doc[lo].like_num
+    ):
+        lo += 1
+    hi = tok.i
+    for c in tok.children:  # "media and political activists": the whole coordination
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and c.i - hi <= 4:
+            hi = c.i
+    return doc[lo : hi + 1].text
+
+
+def _name(
+    role: Token | str | None, idx: _Index, prev_actor: tuple[str, str | None] | None, is_actor: bool = True
+) -> tuple[str | None, str | None]:
+    """(name, entity id) for a role filler: canonical entity name, else the noun phrase.
+
+    Only actors are read through their modifiers ("FSA fighters" -> the FSA): a target
+    "Daesh defectors" is the defectors, not the group."""
+    if role is None:
+        return None, None
+    if isinstance(role, str):
+        return role, None
+    lex = _lex()
+    tok = role
+    if tok.lemma_.lower() in lex.quantifiers or tok.lower_ in lex.quantifiers:
+        obj = _of_object(tok)
+        if obj is not None:
+            tok = obj
+    low = tok.lower_
+    has_def = any(
+        c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its") for c in tok.children
+    )
+    if (tok.pos_ == "PRON" and low in ("it", "its")) or (
+        has_def and low in lex.pronoun_orgs and tok.i not in idx.entity
+    ):
+        hit = idx.last_org_before(tok.i)
+        if hit:
+            return hit
+    if is_actor and tok.pos_ == "PRON" and low in lex.pronoun_plural and prev_actor:
+        return prev_actor
+    hit = idx.entity_of(tok)
+    if hit:
+        return hit
+    for c in tok.children:
+        if (
+            is_actor
+            and c.dep_ in ("compound", "poss", "amod")
+            and c.i < tok.i
+            and c.i in idx.entity
+            and c.i + 1 == tok.i
+            and idx.entity[c.i][2]
+        ):
+            return idx.entity_of(c)  # "Daesh fighters", "FSA fighters" -> the group
+    return _np_text(tok), None
+
+
+def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] | None:
+    """A place in the trigger's own phrases first, then in its sentence, then in the sentence before."""
+    starts = [cand.trigger, cand.head] + ([cand.place_hint] if cand.place_hint is not None else [])
+    seen: set[int] = set()
+    frontier = [t for t in starts if t is not None]
+    for _ in range(6):
+        nxt = []
+        for t in frontier:
+            if t.i in seen:
+                continue
+            seen.add(t.i)
+            if t.i in idx.place:
+                return idx.place_of(t)
+            if t.lower_ == "there" and t.dep_ == "advmod":
+                hit = idx.last_place_before(t.i, max(0, idx.doc[sent_start].idx - 1000))
+                if hit:
+                    return hit
+            nxt.extend(
+                c
+                for c in t.children
+                if (c.dep_ in _PLACE_WALK_DEPS or (c.dep_ == "conj" and t.dep_ == "pobj"))
+                and not (c.dep_ == "pobj" and c.lower_ in ("that", "those"))
+            )
+        frontier = nxt
+    sent = cand.trigger.sent
+    for t in sent:
+        if t.i in idx.place:
+            return idx.place_of(t)
+    # else the place the report was last at: earlier in the paragraph, or in the sentence before
+    line_start = idx.rec.document.text.rfind("\n", 0, sent.start_char) + 1
+    prev_start = idx.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    return idx.last_place_before(sent.start, min(line_start, prev_start))
+
+
+def _time(cand: _Cand, idx: _Index, rng: tuple[int, int]):
+    sent = cand.trigger.sent
+    inside = [i for i in range(rng[0], rng[1]) if i in idx.time]
+    pool = inside or [i for i in range(sent.start, sent.end) if i in idx.time]
+    if not pool:
+        return None
+    return idx.time[min(pool, key=lambda i: abs(i - cand.trigger.i))]
+
+
+# ---------------------------------------------------------------- modality
+
+
+def _modality(cand: _Cand, idx: _Index) -> tuple[str, str | None]:
+    lex = _lex()
+    mod = lex.modality
+    trig, head = cand.trigger, cand.head
+    chain = [trig, head]
+    if trig.dep_ == "conj":
+        chain.append(trig.head)
+    light = _light_verb(_anchor(trig)) if cand.nominal or head.i != trig.i else None
+    if light is not None:
+        chain.append(light)
+    negated = any(
+        c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") or c.lower_ == "never"
+        for t in chain
+        for c in t.children
+    )
+    hypothetical = any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in mod["hypothetical_aux"]
+        for t in chain
+        for c in t.children
+    )
+    hypothetical |= any(
+        c.dep_ == "mark" and c.lower_ in mod["hypothetical_marks"] for t in chain for c in t.children
+    )
+    hypothetical |= any(
+        c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in mod["hypothetical_marks"] for m in c.children)
+        for t in chain
+        for c in t.children
+    )
+    t = trig
+    for _ in range(3):  # "plan to attack", "threatened to kill", "a call to liquidate"
+        if (
+            t.dep_ in ("xcomp", "acl", "advcl", "ccomp")
+            and t.head.lemma_.lower() in mod["hypothetical_governors"]
+        ):
+            hypothetical = True
+            break
+        if t.dep_ not in ("xcomp", "conj", "acl"):
+            break
+        t = t.head
+    source = None
+    s, e = trig.idx, trig.idx + len(trig.text)
+    for att in idx.rec.attributions:
+        cs = att.claim_span or att.span
+        if cs[0] <= s and e <= cs[1]:
+            source = att.source
+            break
+    if source is None:
+        for q in idx.rec.quotes:
+            if q.span[0] <= s and e <= q.span[1]:
+                source = q.speaker or "unnamed speaker"
+                break
+    reported = source is not None
+    if not reported:
+        reported = any(c.lower_ in mod["report_adverbs"] for tk in chain for c in tk.children)
+        anc = trig
+        while anc.head.i != anc.i and not reported:
+            child, anc = anc, anc.head
+            if anc.lemma_.lower() in mod["report_verbs"] and child.dep_ not in _SUBJ:
+                subj = _child(anc, "nsubj")
+                reported = True
+                source = _name(subj, idx, None)[0] if subj is not None and subj.pos_ != "PRON" else source
+        for tk in trig.sent:
+            if (
+                tk.lower_ == "according"
+                and tk.dep_ == "prep"
+                and not (s > tk.idx and tk.head.i < trig.i < tk.i)
+            ):
+                pobj = next(
+                    (
+                        o
+                        for c in tk.children
+                        for o in ([c] if c.dep_ == "pobj" else c.children)
+                        if o.dep_ == "pobj"
+                    ),
+                    None,
+                )
+                reported = True
+                source = source or (_name(pobj, idx, None)[0] if pobj is not None else None)
+    if negated:
+        return "negated", source
+    if hypothetical:
+        return "hypothetical", source
+    return ("reported" if reported else "asserted"), source
+
+
+# ---------------------------------------------------------------- driver
+
+
+def _default_kind(cand: _Cand) -> str | None:
+    kinds = load_data("numbers.json")
+    for kind, lemmas in kinds["kinds"].items():
+        if cand.trigger.lemma_.lower() in lemmas:
+            return kind
+    return kinds["mode_kinds"].get(cand.mode or "")
+
+
+def _mentioned_before(cand: _Cand, place: tuple[str, str | None] | None, events: list[Event]) -> bool:
+    """'the capture of the city' after 'X's takeover of the city': the same event named again."""
+    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in cand.trigger.children)
+    return definite and any(
+        ev.type == cand.type and ev.mode == cand.mode and (place is None or ev.place == place[0])
+        for ev in events
+    )
+
+
+def extract(doc: Doc, rec: Record) -> list[Event]:
+    """PLOVER events with actor, target, place, time, counts and modality, one per trigger."""
+    idx = _Index(doc, rec)
+    lex = _lex()
+    cands: list[_Cand] = []
+    for tok in doc:
+        if tok.is_punct or tok.is_space:
+            continue
+        cand = _verb_candidate(tok, idx) or _noun_candidate(tok, idx)
+        if cand is not None:
+            cands.append(cand)
+    built: list[tuple[_Cand, str, tuple[int, int], tuple[int, int]]] = []
+    for cand in cands:
+        text, span, rng = _evidence(doc, rec.document.text, cand)
+        cand.ev_range = rng
+        built.append((cand, text, span, rng))
+    # one event per clause: an event word inside a bigger event's clause of the same type (or the
+    # object of that event's verb: "agreed to a ceasefire") is the same event, not a second one
+    keep: list[tuple[_Cand, str, tuple[int, int], tuple[int, int]]] = []
+    for item in sorted(built, key=lambda b: b[3][0] - b[3][1]):
+        cand, _, _, rng = item
+        host = next(
+            (
+                k
+                for k in keep
+                if k[3][0] <= cand.trigger.i < k[3][1]
+                and (
+                    k[0].type == cand.type
+                    or cand.trigger.head.i == k[0].trigger.i
+                    or cand.trigger.head.head.i == k[0].trigger.i
+                )
+            ),
+            None,
+        )
+        if host is not None:
+            host[0].numbers.append(rng)
+            continue
+        keep.append(item)
+    keep.sort(key=lambda b: b[0].trigger.i)
+
+    events: list[Event] = []
+    prev_actor: tuple[str, str | None] | None = None
+    for cand, text, span, rng in keep:
+        actor, actor_id = _name(cand.actor, idx, prev_actor)
+        target, target_id = _name(cand.target, idx, prev_actor, is_actor=False)
+        if target is not None and actor is not None and target == actor:
+            target, target_id = None, None
+        place = _place(cand, idx, cand.trigger.sent.start)
+        if cand.nominal and actor is None and target is None and _mentioned_before(cand, place, events):
+            continue
+        tm = _time(cand, idx, rng)
+        modality, source = _modality(cand, idx)
+        nums = []
+        for lo, hi in [rng] + cand.numbers:
+            nums += numbers_in(doc, lo, hi, _default_kind(cand), lex.person_nouns)
+        seen_spans: set = set()
+        nums = [n for n in nums if not (n.span in seen_spans or seen_spans.add(n.span))]
+        ev = Event(
+            type=cand.type,
+            evidence=text,
+            span=span,
+            mode=cand.mode,
+            trigger=cand.trigger.text,
+            trigger_span=(cand.trigger.idx, cand.trigger.idx + len(cand.trigger.text)),
+            actor=actor,
+            actor_entity=actor_id,
+            target=target,
+            target_entity=target_id,
+            place=place[0] if place else None,
+            place_id=place[1] if place else None,
+            numbers=nums,
+            modality=modality,
+            attributed_to=source if modality != "asserted" else None,
+            id=f"ev{len(events) + 1}",
+            confidence=0.7 if actor and not cand.nominal else 0.5,
+        )
+        if isinstance(tm, Time):
+            ev.time, ev.time_id, ev.start, ev.end = tm.text, tm.id or None, tm.start, tm.end
+        elif tm is not None:  # spaCy's DATE entity while the times extractor has nothing
+            ev.time = tm.text
+        events.append(ev)
+        if actor is not None:
+            prev_actor = (actor, actor_id)
+    return events

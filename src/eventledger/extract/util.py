@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -21,7 +21,7 @@ def trim(text: str, start: int, end: int, chars: str = _TRIM) -> Span:
     return start, end
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_data(name: str) -> Any:
     """A JSON data file from ``eventledger/extract/data/`` (lexicons, alias tables ...)."""
     return json.loads(resources.files("eventledger.extract").joinpath("data", name).read_text("utf-8"))

@@ -1,0 +1,251 @@
+"""Events: what an investigator reads off a report — type, who, whom, where, how many, how sure."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eventledger.extract.numbers import parse_value
+from eventledger.record import span_errors
+
+
+def events_of(record, text):
+    rec = record(text)
+    assert span_errors(rec) == []
+    return rec.events
+
+
+def one(events, type_):
+    found = [e for e in events if e.type == type_]
+    assert len(found) == 1, [(e.type, e.evidence) for e in events]
+    return found[0]
+
+
+def test_active_attack_has_actor_target_and_clause_evidence(record):
+    text = "Residents said that on Monday the Lion Brigade attacked a police station in Kassala."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert ev.actor.endswith("Lion Brigade")
+    assert ev.target == "police station"
+    assert "attacked a police station" in ev.evidence
+    assert not ev.evidence.startswith("Residents")
+    assert text[ev.trigger_span[0] : ev.trigger_span[1]] == "attacked"
+
+
+def test_passive_execution_takes_agent_as_actor_and_counts_the_dead(record):
+    text = "Local media reported that 40 farmers were executed by the militia in the village."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert ev.mode == "execute"
+    assert "militia" in ev.actor
+    assert ev.target == "farmers"
+    [n] = ev.numbers
+    assert (n.value, n.kind, n.text) == (40, "killed", "40 farmers")
+    assert ev.modality == "reported"
+
+
+def test_nominal_trigger_reads_possessor_and_of_object(record):
+    text = "The Green Front's takeover of the airport in March surprised observers."
+    ev = one(events_of(record, text), "COERCE")
+    assert ev.mode == "seize"
+    assert "Green Front" in ev.actor
+
+
+def test_backed_modifier_is_the_actor_of_an_offensive(record):
+    text = "The commander said detainees arrived after a Ruritanian-backed offensive against the Falcon Army."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert ev.actor == "Ruritanian-backed"
+    assert "Falcon Army" in ev.target
+    assert ev.evidence.startswith("a Ruritanian-backed offensive")
+
+
+def test_light_verb_and_event_noun_make_one_event(record):
+    text = "The Eagle Battalion launched an offensive on the northern villages."
+    events = events_of(record, text)
+    ev = one(events, "ASSAULT")
+    assert "Eagle Battalion" in ev.actor
+    assert "northern villages" in ev.target
+    assert len(events) == 1
+
+
+def test_arrest_campaign_against_journalists(record):
+    text = "The militia carried out a campaign of arrests against journalists."
+    ev = one(events_of(record, text), "COERCE")
+    assert ev.mode == "arrest"
+    assert ev.target == "journalists"
+
+
+def test_detention_camp_is_coerce_arrest(record):
+    text = "The rebel council has set up a secret detention camp for deserters."
+    ev = one(events_of(record, text), "COERCE")
+    assert ev.mode == "arrest"
+    assert ev.target == "deserters"
+
+
+def test_take_control_of_town_from_group(record):
+    text = "Government troops took control of the town from the Red Hand militia."
+    ev = one(events_of(record, text), "COERCE")
+    assert ev.mode == "seize"
+    assert "Red Hand" in ev.target
+    assert ev.actor == "Government troops"
+
+
+def test_release_needs_people(record):
+    events = events_of(record, "The army released 12 prisoners on Friday. The band released a new album.")
+    ev = one(events, "RETREAT")
+    assert ev.mode == "release"
+    assert ev.numbers[0].kind == "released" and ev.numbers[0].value == 12
+
+
+def test_retreat_after_forced(record):
+    ev = one(events_of(record, "The Falcon Army was forced to retreat from the hills."), "RETREAT")
+    assert ev.mode == "withdraw"
+    assert "Falcon Army" in ev.actor
+    assert ev.evidence.startswith("The Falcon Army was forced")
+
+
+def test_ceasefire_agreement_is_one_agree_event(record):
+    events = events_of(record, "Rebel groups agreed to a ceasefire with the army.")
+    ev = one(events, "AGREE")
+    assert ev.actor == "Rebel groups"
+    assert len(events) == 1
+
+
+def test_humanitarian_aid_target_is_the_recipient(record):
+    ev = one(events_of(record, "Volunteers gave the families food and blankets."), "AID")
+    assert ev.mode == "humanitarian"
+    assert ev.actor == "Volunteers"
+    assert ev.target == "families"
+
+
+def test_convoy_arrival_mobilizes_but_a_visitor_does_not(record):
+    events = events_of(record, "A military convoy arrived in the city. The minister arrived in the city.")
+    assert [e.type for e in events] == ["MOBILIZE"]
+
+
+def test_airstrikes_are_aerial_assault(record):
+    ev = one(events_of(record, "The market was pounded by airstrikes overnight."), "ASSAULT")
+    assert ev.mode == "aerial"
+    assert ev.actor is None
+
+
+def test_pronoun_actor_resolves_to_the_group(record):
+    text = "The Dawn Movement entered the valley. It then attacked the checkpoints near the river."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert ev.actor is not None and "Dawn Movement" in ev.actor
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("The militia could attack the camp.", "hypothetical"),
+        ("The militia plans to attack the camp.", "hypothetical"),
+        ("The militia did not attack the camp.", "negated"),
+        ("The militia reportedly attacked the camp.", "reported"),
+        ("The militia attacked the camp.", "asserted"),
+    ],
+)
+def test_modality(record, text, modality):
+    assert one(events_of(record, text), "ASSAULT").modality == modality
+
+
+def test_attribution_names_the_source(record):
+    ev = one(events_of(record, "Witnesses told reporters that soldiers shot three protesters."), "ASSAULT")
+    assert ev.modality == "reported"
+    assert ev.attributed_to == "Witnesses"
+    assert ev.numbers[0].value == 3
+
+
+def test_generic_words_make_no_event(record):
+    text = "The operation was launched. Fighting is bad. He took control of his life."
+    assert events_of(record, text) == []
+
+
+def test_evidence_does_not_cross_a_line_break(record):
+    text = "Militia chief speaks\n\nThe Hawk Brigade stormed the prison in the town of Qala."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert "\n" not in ev.evidence
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["300"], (300, 300, 300)),
+        (["1,200"], (1200, 1200, 1200)),
+        (["three"], (3, 3, 3)),
+        (["two", "dozen"], (24, 24, 24)),
+        (["three", "hundred"], (300, 300, 300)),
+        (["dozens"], (None, 24, 99)),
+        (["hundreds"], (None, 200, 999)),
+        (["banana"], (None, None, None)),
+    ],
+)
+def test_parse_value(words, expected):
+    assert parse_value(words) == expected
+
+
+def test_approximate_counts(record):
+    text = (
+        "Police detained around 300 students. Gunmen killed at least 12 civilians. "
+        "Soldiers arrested dozens of men."
+    )
+    nums = [n for e in events_of(record, text) for n in e.numbers]
+    by_text = {n.text: n for n in nums}
+    assert by_text["around 300 students"].approximate and by_text["around 300 students"].kind == "detained"
+    assert by_text["at least 12 civilians"].low == 12 and by_text["at least 12 civilians"].high is None
+    assert by_text["at least 12 civilians"].kind == "killed"
+    dozens = next(n for n in nums if n.text.startswith("dozens"))
+    assert (dozens.value, dozens.low, dozens.high, dozens.approximate) == (None, 24, 99, True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(min_value=1, max_value=999_999))
+def test_digit_counts_round_trip(n):
+    assert parse_value([f"{n:,}"])[0] == n
+    assert parse_value([str(n)])[0] == n
+
+
+_WORDS = st.sampled_from(
+    [
+        "The",
+        "militia",
+        "attacked",
+        "arrested",
+        "released",
+        "40",
+        "prisoners",
+        "in",
+        "Aleppo",
+        "it",
+        "could",
+        "not",
+        "reportedly",
+        "offensive",
+        "against",
+        "takeover",
+        "of",
+        "the",
+        "city",
+        ",",
+        ".",
+        "“",
+        "”",
+        "\n",
+        "Daesh",
+        "’s",
+        "dozens",
+        "by",
+        "were",
+        "executed",
+    ]
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(words=st.lists(_WORDS, min_size=1, max_size=25))
+def test_every_span_indexes_its_own_text(record, words):
+    rec = record(" ".join(words))
+    assert span_errors(rec) == []
+    for ev in rec.events:
+        assert ev.evidence.strip() == ev.evidence and ev.evidence
+        s, e = ev.trigger_span
+        assert rec.document.text[s:e] == ev.trigger
