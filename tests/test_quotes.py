@@ -1,0 +1,170 @@
+"""Quotes as an investigator reads them: the exact words, and who said them (never "he")."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eventledger.extract.quotes import find_marked
+from eventledger.extract.speakers import is_pronoun
+
+
+def direct(rec):
+    return [q for q in rec.quotes if q.kind == "direct"]
+
+
+def by_text(rec, start: str):
+    return next(q for q in rec.quotes if q.text.startswith(start))
+
+
+def assert_spans(rec):
+    text = rec.document.text
+    for q in rec.quotes:
+        assert text[q.span[0]:q.span[1]] == q.text
+        if q.speaker_span is not None:
+            assert 0 <= q.speaker_span[0] <= q.speaker_span[1] <= len(text)
+        assert q.speaker is None or not is_pronoun(q.speaker)
+
+
+def test_pronoun_speaker_resolves_to_the_named_person(record):
+    rec = record('Colonel Amir Haddad commands the brigade in Kharkiv.\n\n'
+                 '"We lost six men in one night," he said.', upto="quotes")
+    q = by_text(rec, "We lost six men")
+    assert q.text == "We lost six men in one night,"
+    assert q.speaker.endswith("Haddad") and q.cue == "said"
+    assert_spans(rec)
+
+
+def test_curly_mismatched_and_guillemet_marks(record):
+    text = ('Nadia Farouk said: “The well was poisoned.”\n\n'
+            '"The bakery is gone,” Farouk added.\n\n'
+            'Farouk told reporters: «Nobody came to help us.»')
+    rec = record(text, upto="quotes")
+    texts = [q.text for q in direct(rec)]
+    assert texts == ["The well was poisoned.", "The bakery is gone,", "Nobody came to help us."]
+    assert all(q.speaker.endswith("Farouk") for q in direct(rec))
+    assert_spans(rec)
+
+
+def test_apostrophes_are_not_quotes_but_headline_single_quotes_are(record):
+    rec = record("The militia’s fighters don’t retreat, the soldiers’ commander warned.", upto="quotes")
+    assert direct(rec) == []
+    rec = record("‘They burned every house in the village’ – a survivor’s account\n\nThe village is empty now.",
+                 upto="quotes")
+    assert [q.text for q in direct(rec)] == ["They burned every house in the village"]
+
+
+def test_quote_split_by_attribution_gives_two_quotes_by_the_same_speaker(record):
+    rec = record("Rahim Osman, a farmer, fled with his family.\n\n"
+                 "“The shelling started at dawn,” he said. “By noon the market was burning.”", upto="quotes")
+    first, second = direct(rec)
+    assert first.text == "The shelling started at dawn,"
+    assert second.text == "By noon the market was burning."
+    assert first.speaker == second.speaker and first.speaker.endswith("Osman")
+    assert second.confidence <= first.confidence
+
+
+def test_said_after_the_name_and_apposition(record):
+    rec = record("“The road to the border is closed,” said Maria Lopez, a nurse at the clinic.", upto="quotes")
+    assert direct(rec)[0].speaker == "Maria Lopez"
+    rec = record("Abu Karam, a former fighter, said: “I saw them take the prisoners away.”", upto="quotes")
+    assert direct(rec)[0].speaker == "Abu Karam"
+
+
+def test_short_name_maps_to_the_full_name(record):
+    rec = record("Ahmed Karimi runs the hospital in Taiz. “We have no fuel left,” Karimi said.", upto="quotes")
+    assert direct(rec)[0].speaker == "Ahmed Karimi"
+
+
+def test_according_to_and_partial_quotes_in_reported_speech(record):
+    rec = record("According to Karimi, the strikes “flattened the market” in minutes.\n\n"
+                 "Karimi said the attack had “destroyed” the only bridge.", upto="quotes")
+    flattened = by_text(rec, "flattened")
+    assert flattened.speaker == "Karimi" or flattened.speaker.endswith("Karimi")
+    assert by_text(rec, "destroyed").speaker.endswith("Karimi")
+
+
+def test_scare_quotes_are_not_speech(record):
+    rec = record("The group declared a so-called “emirate” in the valley last year.", upto="quotes")
+    assert direct(rec) == []
+
+
+def test_multi_paragraph_quote_keeps_its_speaker(record):
+    text = ("Samira Haddad, a teacher, described the night of the raid.\n\n"
+            "“They came at two in the morning and took my brother. We never saw him again.\n\n"
+            "“Nobody told us where he was taken,” she said.")
+    rec = record(text, upto="quotes")
+    first, second = direct(rec)
+    assert first.text.startswith("They came at two") and first.text.endswith("saw him again.")
+    assert first.speaker == second.speaker == "Samira Haddad"
+    assert_spans(rec)
+
+
+def test_nested_single_quotes_stay_inside_the_quote(record):
+    rec = record("“The officer shouted ‘run now’ and we ran to the river,” said Leila Mansour.", upto="quotes")
+    (q,) = direct(rec)
+    assert "‘run now’" in q.text and q.speaker == "Leila Mansour"
+
+
+def test_one_of_them_resolves_to_the_group_and_she_to_that_speaker(record):
+    text = ("Two nurses from the clinic spoke to reporters on Monday.\n\n"
+            "“We worked without power for a week,” one of them said.\n\n"
+            "“The generators were stolen,” she added.")
+    rec = record(text, upto="quotes")
+    first, second = direct(rec)
+    assert first.speaker == "one of the two nurses"
+    assert second.speaker == "one of the two nurses"
+    assert_spans(rec)
+
+
+def test_unresolvable_pronoun_gives_no_speaker(record):
+    rec = record("“Everything is gone,” he said.", upto="quotes")
+    assert direct(rec)[0].speaker is None
+
+
+def test_testimony_paragraph_of_only_a_quote_goes_to_the_recent_speaker(record):
+    text = ("Yusuf Adam, a trader from El Fasher, said militiamen looted his shop.\n\n"
+            "“They took everything and beat my son,” Adam said.\n\n"
+            "“We left the city on foot the next morning.”")
+    rec = record(text, upto="quotes")
+    last = by_text(rec, "We left the city")
+    assert last.speaker == "Yusuf Adam" and last.confidence < 0.9
+
+
+def test_indirect_speech_with_that_and_without(record):
+    text = ("Ahmed Karimi told Reuters that the convoy was hit near the bridge.\n\n"
+            "Karimi said he arrived in the town two days later.")
+    rec = record(text, upto="quotes")
+    ind = [q for q in rec.quotes if q.kind == "indirect"]
+    assert [q.text for q in ind] == ["the convoy was hit near the bridge", "he arrived in the town two days later"]
+    assert all(q.speaker == "Ahmed Karimi" for q in ind)
+    assert ind[0].cue == "told"
+
+
+def test_the_report_says_resolves_to_the_cited_report(record):
+    text = ("Dozens were detained in the city, according to a report published by Amnesty International.\n\n"
+            "The report says that detainees were held without charge.")
+    rec = record(text, upto="quotes")
+    (q,) = [q for q in rec.quotes if q.kind == "indirect"]
+    assert q.text == "detainees were held without charge"
+    assert q.speaker == "Amnesty International"
+
+
+_PIECES = st.sampled_from(['"', "“", "”", "«", "»", "‘", "’", "'", " ", "\n\n", "he said", "She told us",
+                           "Karimi", "word", ".", ",", "don’t", "one of them said", "according to"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_marks_pair_inside_text(pieces):
+    text = " ".join(pieces)
+    for m in find_marked(text):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == text[m.start:m.end].strip()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PIECES, min_size=1, max_size=25))
+def test_random_quote_marks_never_crash_and_spans_index_text(record, pieces):
+    rec = record(" ".join(pieces), upto="quotes")
+    assert_spans(rec)
