@@ -48,10 +48,11 @@ def run(*args, db):
 
 def test_a_mixed_batch_is_ingested_with_one_line_per_failure(reports, tmp_path):
     db = tmp_path / "l.db"
-    res = run("ingest", str(reports), db=db)
+    res = run("ingest", str(reports), "http://nonexistent.invalid/report", "--timeout", "5", db=db)
     assert "ingested 2" in res.output
     failures = [line for line in res.output.splitlines() if line.startswith("failed ")]
-    assert len(failures) == 3, res.output  # empty file, binary file, broken JSONL line
+    assert len(failures) == 4, res.output  # empty file, binary file, broken JSONL line, unreachable URL
+    assert any("nonexistent.invalid" in f and "cannot reach" in f for f in failures)
     assert any("empty" in f for f in failures)
     assert any("binary" in f for f in failures)
     assert any("bad.jsonl:2" in f for f in failures)
