@@ -1,0 +1,167 @@
+"""People and organisations as an investigator sees them: one entry per actor, every mention exact."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eventledger import nlp
+from eventledger.extract import entities
+from eventledger.nlp.components import add_components
+from eventledger.record import span_errors
+
+
+def ents(record, text: str):
+    return record(text, upto="entities").entities
+
+
+def by_name(found, name: str):
+    return next((e for e in found if e.name == name), None)
+
+
+def test_alias_forms_become_one_canonical_entity(record):
+    text = ("Daesh fighters shelled the village on Monday. Residents said ISIS had held the road since March, "
+            "and the so-called Islamic State later claimed the attack.")
+    found = ents(record, text)
+    isis = by_name(found, "Islamic State")
+    assert isis is not None and isis.type == "ORG" and isis.kind == "armed_group"
+    assert {m.text for m in isis.mentions} == {"Daesh", "ISIS", "so-called Islamic State"}
+    assert "ISIL" in isis.aliases
+    assert len([e for e in found if e.type == "ORG"]) == 1
+
+
+def test_is_counts_only_as_the_acronym(record):
+    found = ents(record, "IS fighters withdrew from the town. The situation is calm, a resident said.")
+    isis = by_name(found, "Islamic State")
+    assert isis is not None and [m.text for m in isis.mentions] == ["IS"]
+    assert by_name(ents(record, "WHY IS THE ROAD CLOSED AGAIN"), "Islamic State") is None
+
+
+def test_defined_acronym_merges_with_full_name(record):
+    text = ("The Northern Valley Liberation Front (NVLF) said it had captured the hill. "
+            "An NVLF commander told reporters the fighting was over.")
+    found = ents(record, text)
+    orgs = [e for e in found if e.type == "ORG"]
+    assert len(orgs) == 1
+    assert orgs[0].name == "Northern Valley Liberation Front"
+    assert "NVLF" in orgs[0].aliases
+    assert orgs[0].kind == "armed_group"
+
+
+def test_known_acronym_and_hyphen_variants_merge(record):
+    text = ("Jaysh al-Karama fighters entered the town, backed by the Free Syrian Army. "
+            "A spokesman for Jaysh al Karama said FSA units had also arrived.")
+    found = ents(record, text)
+    fsa = by_name(found, "Free Syrian Army")
+    assert fsa is not None and {m.text for m in fsa.mentions} == {"Free Syrian Army", "FSA"}
+    karama = [e for e in found if "Karama" in e.name]
+    assert len(karama) == 1 and len(karama[0].mentions) == 2 and karama[0].kind == "armed_group"
+
+
+def test_surname_mentions_join_the_full_name(record):
+    text = ("Yusuf al-Hamdani, a 34-year-old teacher, fled in May. "
+            "Hamdani said the militants took his brother. Later, al-Hamdani returned home.")
+    people = [e for e in ents(record, text) if e.type == "PERSON"]
+    assert len(people) == 1
+    assert people[0].name == "Yusuf al-Hamdani"
+    assert len(people[0].mentions) == 3
+
+
+def test_titles_and_possessives_are_not_part_of_the_name(record):
+    text = "President Viktor Orlov's spokesman denied the claim. Orlov later visited the front."
+    people = [e for e in ents(record, text) if e.type == "PERSON"]
+    assert [p.name for p in people] == ["Viktor Orlov"]
+    assert [m.text for m in people[0].mentions] == ["Viktor Orlov", "Orlov"]
+
+
+def test_demonyms_and_places_are_not_entities(record):
+    text = ("Syrian and Iraqi officials met Dutch and French diplomats in Aleppo. "
+            "A number of Uzbeks and Chechens were among the detainees in Raqqa.")
+    found = ents(record, text)
+    assert found == []
+
+
+def test_junk_from_captions_and_quotes_is_dropped(record):
+    text = ("Photo: Reuters\n\nDefectors walk along the border.\n\n"
+            "The defectors said they had been tricked. “We were told lies,” one said. Part 2 follows.")
+    names = {e.name for e in ents(record, text)}
+    assert names <= {"Reuters"}
+
+
+def test_initials_of_an_anonymised_witness_are_a_person(record):
+    text = ("KT recounts how the checkpoint was set up in 2015. "
+            "According to KT, the guards beat detainees. KT says he escaped in winter.")
+    found = ents(record, text)
+    kt = by_name(found, "KT")
+    assert kt is not None and kt.type == "PERSON" and len(kt.mentions) == 3
+
+
+def test_nationality_when_the_text_states_it(record):
+    text = "A Dutch citizen, Pieter Vos, was detained at the crossing. Vos denied the charges."
+    vos = next(e for e in ents(record, text) if e.type == "PERSON")
+    assert vos.name == "Pieter Vos" and vos.nationality == "Dutch"
+
+
+def test_media_and_ids_in_order_of_first_mention(record):
+    text = ("According to Reuters, the convoy was hit twice. Voice of America and the BBC confirmed it, "
+            "and VOA later published footage.")
+    found = ents(record, text)
+    assert [e.name for e in found] == ["Reuters", "Voice of America", "BBC"]
+    assert [e.id for e in found] == ["E1", "E2", "E3"]
+    assert all(e.kind == "media" for e in found)
+    assert {m.text for m in found[1].mentions} == {"Voice of America", "VOA"}
+
+
+def test_spans_index_their_text(record):
+    text = ("The Islamic State group's fighters and the Syrian Democratic Forces (SDF) clashed; "
+            "Human Rights Watch said Hamas and the Houthis' allies were not involved.")
+    rec = record(text, upto="entities")
+    assert span_errors(rec) == []
+    for e in rec.entities:
+        for m in e.mentions:
+            assert not m.text.lower().startswith("the ") and not m.text.endswith(("'s", "’s", "'"))
+
+
+def test_add_components_is_idempotent():
+    pipe = nlp.load()
+    names = list(pipe.pipe_names)
+    add_components(pipe)
+    assert pipe.pipe_names == names
+
+
+_WORDS = st.sampled_from(["Daesh", "the", "FSA", "Free Syrian Army", "said", "IS", "al-Nusra", "Hamas’s", "group",
+                          "Omar", "Haddad", "(", ")", "\n", ",", "Reuters", "KT", "recounts", "Jaysh", "al-Amal"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=25))
+def test_every_span_indexes_its_own_text(record, words):
+    rec = record(" ".join(words), upto="entities")
+    assert span_errors(rec) == []
+    ids = [e.id for e in rec.entities]
+    assert ids == [f"E{i + 1}" for i in range(len(ids))]
+
+
+@given(st.text(max_size=40))
+def test_key_ignores_case_hyphens_and_articles(name):
+    k = entities.key(name)
+    assert k == entities.key(name.upper()) or not name.isascii()
+    assert entities.key("The " + name.replace("-", " ")) == entities.key(name.replace("-", " ")) or not k
+
+
+def test_acronym_in_brackets_names_the_words_before_it(record):
+    text = ("According to the Coalition for Safe Roads (CSR), 40 people were detained. "
+            "CSR said the detainees were later moved.")
+    orgs = [e for e in ents(record, text) if e.type == "ORG"]
+    assert [o.name for o in orgs] == ["Coalition for Safe Roads"]
+    assert [m.text for m in orgs[0].mentions] == ["Coalition for Safe Roads", "CSR", "CSR"]
+
+
+def test_a_lone_first_name_described_as_a_person_is_a_person(record):
+    found = ents(record, "“The shelling went on all night,” said Olga, a 45-year-old nurse.")
+    assert [(e.name, e.type) for e in found] == [("Olga", "PERSON")]
+
+
+def test_alias_words_in_ordinary_prose_are_not_names(record):
+    text = "They dreamed of an islamic state. Nobody knew who fired first, and the amnesty was refused."
+    assert ents(record, text) == []
