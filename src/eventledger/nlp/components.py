@@ -8,6 +8,9 @@
   dropped inside all-capitals headlines ("WHY IS IT"), where capitals say nothing; anonymised
   witnesses named by initials ("AB recounts ...") are PERSON, not the place or organisation
   the model guesses.
+* ``eventledger_lines`` (before "parser"): a line break always ends a sentence. Reports are
+  laid out in lines (headline, caption, paragraphs); without this the parser glues a headline
+  onto the first sentence and its subject becomes the headline's words.
 """
 
 from __future__ import annotations
@@ -22,6 +25,16 @@ from eventledger.extract.util import load_data
 
 RULER = "eventledger_names"
 POST = "eventledger_names_post"
+LINES = "eventledger_lines"
+
+
+@Language.component(LINES)
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every token that holds or ends with a line break."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
 
 _ARTICLE = re.compile(r"^(?:the|The)\s+")
 _INITIALS = re.compile(r"^[A-Z]{1,3}$")
@@ -97,6 +110,8 @@ def fix_names(doc: Doc) -> Doc:
 
 def add_components(nlp: Language) -> None:
     """Add project components to a loaded pipeline (idempotent: a second call changes nothing)."""
+    if LINES not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(LINES, before="parser")
     if RULER not in nlp.pipe_names:
         before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
         config = {"validate": False, "phrase_matcher_attr": "LOWER"}
