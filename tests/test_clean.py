@@ -214,6 +214,13 @@ def test_markdown_markup_is_stripped():
     assert out.title == "Drone strike reported near Marib"
 
 
+def test_a_front_matter_title_keeps_its_own_quotation_marks():
+    md = "---\ntitle: '\"We ran at night\" - a testimony'\ndate: 2023-02-20\n---\n\nShe left the village at dawn.\n"
+    out = clean(raw(md.encode(), "text/markdown"))
+    assert out.title == '"We ran at night" - a testimony'
+    assert out.published == "2023-02-20"
+
+
 def test_pdf_text_layer_and_scans():
     out = clean(
         raw(make_pdf(["Airstrikes hit Saada on Monday.", "Residents fled north."]), "application/pdf")

@@ -19,7 +19,18 @@ from eventledger import __version__
 from eventledger.store import ENV_DB, Store, default_db_path
 
 console = Console()
+if not console.is_terminal:  # piped or captured: wide enough that a row stays one line
+    console.width = max(console.width, 200)
 err = Console(stderr=True)
+
+
+def _table(*columns: tuple[str, int | None], **kw) -> Table:
+    """A table whose cells stay on one line, cut with an ellipsis at the column's width."""
+    t = Table(box=None, **kw)
+    for name, width in columns:
+        short = width is not None and width <= 12  # ids, dates, counts: never squeezed
+        t.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width, min_width=width if short else None)
+    return t
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV_DB,
@@ -95,7 +106,7 @@ def _short(s: str, n: int = 40) -> str:
 def list_(db_path, limit, offset) -> None:
     """List ingested documents."""
     with _store(db_path) as store:
-        t = Table("id", "published", "outlet", "title", "events", "quotes", box=None)
+        t = _table(("id", 12), ("published", 10), ("outlet", 24), ("title", 70), ("events", 6), ("quotes", 6))
         for r in store.documents(limit, offset):
             t.add_row(r["id"][:12], r["published"] or "", escape(r["outlet"] or ""),
                       escape((r["title"] or r["source_path"] or r["source_url"] or "")[:70]),
@@ -146,19 +157,20 @@ def show(doc, db_path, original) -> None:
 
 def _items_tables(rec) -> None:
     if rec.events:
-        t = Table("event", "actor", "target", "place", "time", "modality", "evidence", title="events")
+        t = _table(("event", 20), ("actor", 24), ("target", 24), ("place", 16), ("time", 22), ("modality", 12),
+                   ("evidence", 70), title="events")
         for ev in rec.events:
             t.add_row(ev.type + (f"/{ev.mode}" if ev.mode else ""), escape(ev.actor or ""), escape(ev.target or ""),
                       escape(ev.place or ""), f"{ev.start or ''}..{ev.end or ''}" if ev.start else "",
-                      ev.modality, escape(ev.evidence[:80]))
+                      ev.modality, escape(ev.evidence))
         console.print(t)
     if rec.quotes:
-        t = Table("speaker", "kind", "quote", title="quotes")
+        t = _table(("speaker", 24), ("kind", 8), ("conf", 4), ("quote", 100), title="quotes")
         for q in rec.quotes:
-            t.add_row(escape(q.speaker or "(unknown)"), q.kind, escape(q.text[:100]))
+            t.add_row(escape(q.speaker or "(unknown)"), q.kind, f"{q.confidence:.2f}", escape(q.text))
         console.print(t)
     if rec.entities or rec.places:
-        t = Table("name", "type", "details", "mentions", title="entities and places")
+        t = _table(("name", 30), ("type", 22), ("details", 60), ("mentions", 8), title="entities and places")
         for e in rec.entities:
             t.add_row(escape(e.name), e.type + (f"/{e.kind}" if e.kind else ""), escape(", ".join(e.aliases[:4])),
                       str(len(e.mentions)))
@@ -205,14 +217,15 @@ def events(db_path, type_, actor, place, since, until, limit, as_json) -> None:
         for r in rows:
             click.echo(json.dumps(dict(r), ensure_ascii=False))
         return
-    t = Table("date", "event", "actor", "target", "place", "n", "modality", "evidence", "doc")
+    t = _table(("date", 22), ("event", 20), ("actor", 24), ("target", 24), ("place", 16), ("killed", 6),
+               ("modality", 12), ("evidence", 60), ("doc", 8))
     for r in rows:
         date = r["start"] or r["published"] or ""
         if r["end"] and r["end"] != r["start"]:
             date += f"..{r['end']}"
         t.add_row(date, r["type"] + (f"/{r['mode']}" if r["mode"] else ""), escape(r["actor"] or ""),
                   escape(r["target"] or ""), escape(r["place"] or ""), str(r["fatalities"] or ""),
-                  r["modality"], escape(r["evidence"][:70]), r["doc_id"][:8])
+                  r["modality"], escape(r["evidence"]), r["doc_id"][:8])
     console.print(t)
     console.print(f"{len(rows)} events")
 

@@ -32,6 +32,14 @@ def _parser() -> Any:
     return MarkdownIt("commonmark").enable("table")
 
 
+def _unquote(value: str) -> str:
+    """One matching pair of outer YAML quotes comes off; quotes inside the value stay."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return inner.replace("''", "'") if value[0] == "'" else inner
+    return value
+
+
 def front_matter(text: str) -> tuple[str, dict[str, str]]:
     """YAML-style ``---`` header fields (title, date, source, url, language) and the text without it."""
     m = _FRONT_MATTER.match(text)
@@ -41,7 +49,7 @@ def front_matter(text: str) -> tuple[str, dict[str, str]]:
     for key, value in _FIELD.findall(m.group(1)):
         name = _FRONT_KEYS.get(key.lower())
         if name:
-            found.setdefault(name, value.strip("\"'"))
+            found.setdefault(name, _unquote(value.strip()))
     return text[m.end() :], found
 
 
