@@ -88,3 +88,13 @@ def test_list_show_search_events_and_exports(reports, tmp_path):
 def test_show_an_unknown_document_says_so(tmp_path):
     res = CliRunner().invoke(main, ["show", "nothing-like-this", "--db", str(tmp_path / "l.db")])
     assert res.exit_code != 0 and "no single document" in res.output
+
+
+def test_the_review_queue_starts_with_the_least_confident_items(reports, tmp_path):
+    db = tmp_path / "l.db"
+    run("ingest", str(reports / "convoy.txt"), db=db)
+    lines = [line.split() for line in run("queue", "--limit", "50", db=db).output.splitlines()[1:] if line.strip()]
+    confidences = [float(parts[0]) for parts in lines]
+    assert confidences and confidences == sorted(confidences)
+    quotes_only = run("queue", "--kind", "quote", db=db).output.splitlines()[1:]
+    assert quotes_only and all(" quote " in line for line in quotes_only)

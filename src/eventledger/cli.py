@@ -232,6 +232,21 @@ def events(db_path, type_, actor, place, since, until, limit, as_json) -> None:
 
 @main.command()
 @db_option
+@click.option("--kind", type=click.Choice(["entity", "place", "time", "quote", "event"]), help="only this kind")
+@click.option("--limit", default=30, show_default=True)
+def queue(db_path, kind, limit) -> None:
+    """Extracted items with the lowest confidence first: where a reviewer starts."""
+    with _store(db_path) as store:
+        rows = store.lowest_confidence(kind, limit)
+    t = _table(("conf", 4), ("kind", 6), ("doc", 8), ("item", 5), ("text", 80), ("details", 50))
+    for r in rows:
+        t.add_row(f"{r['confidence']:.2f}", r["kind"], r["doc_id"][:8], r["id"], escape(r["label"]),
+                  escape(r["detail"] or ""))
+    console.print(t)
+
+
+@main.command()
+@db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)")
 def export(db_path, fmt, output) -> None:

@@ -233,6 +233,25 @@ class Store:
                + " ORDER BY coalesce(e.start, d.published), d.n, e.id LIMIT ?")
         return self.db.execute(sql, (*args, limit)).fetchall()
 
+    def lowest_confidence(self, kind: str | None = None, limit: int = 50) -> list[sqlite3.Row]:
+        """Extracted items, least confident first: where a reviewer should start."""
+        parts = {
+            "entity": "SELECT 'entity' AS kind, doc_id, id, confidence, name AS label, type AS detail FROM entities",
+            "place": "SELECT 'place' AS kind, doc_id, id, confidence, name AS label, coalesce(country, '?') AS detail"
+                     " FROM places",
+            "time": "SELECT 'time' AS kind, doc_id, id, confidence, text AS label,"
+                    " coalesce(start, '') || '..' || coalesce(end, '') AS detail FROM times",
+            "quote": "SELECT 'quote' AS kind, doc_id, id, confidence, text AS label,"
+                     " coalesce(speaker, '(unknown)') AS detail FROM quotes",
+            "event": "SELECT 'event' AS kind, doc_id, id, confidence, evidence AS label,"
+                     " type || coalesce('/' || mode, '') || ': ' || coalesce(actor, '?') || ' -> '"
+                     " || coalesce(target, '?') AS detail FROM events",
+        }
+        if kind and kind not in parts:
+            raise StoreError(f"unknown kind {kind!r}: one of {', '.join(parts)}")
+        sql = " UNION ALL ".join(parts[k] for k in ([kind] if kind else parts))
+        return self.db.execute(f"SELECT * FROM ({sql}) ORDER BY confidence, doc_id, id LIMIT ?", (limit,)).fetchall()
+
     def failures(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM failures ORDER BY rowid").fetchall()
 
