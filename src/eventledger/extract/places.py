@@ -234,9 +234,10 @@ def _extend(text: str, s: int, e: int, lex: _Lex, gaz) -> int:
 
 def _blocked_spans(doc: Doc, rec: Record) -> list[tuple[int, int]]:
     spans = [m.span for ent in rec.entities for m in ent.mentions]
+    text = doc.text  # built anew by each access: once, not per entity
     for e in doc.ents:
         if e.label_ in ("ORG", "PERSON"):  # spaCy's entities run across paragraph breaks: cut there
-            nl = doc.text.find("\n", e.start_char, e.end_char)
+            nl = text.find("\n", e.start_char, e.end_char)
             spans.append((e.start_char, nl if nl >= 0 else e.end_char))
     return spans
 
