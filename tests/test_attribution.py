@@ -101,3 +101,11 @@ def test_institution_is_not_taken_for_the_person_named_before(record):
     said = next(a for a in rec.attributions if a.text.startswith("The army"))
     assert said.source == "The army"
     assert claim(rec, said) == "it had killed 20 militants"
+
+
+def test_according_to_figures_kept_by_someone_credits_the_keeper(record):
+    rec = record("According to a tally kept by a local rights group, at least 20 homes were burned.",
+                 upto="attributions")
+    (a,) = rec.attributions
+    assert a.source.endswith("local rights group")
+    assert claim(rec, a) == "at least 20 homes were burned"

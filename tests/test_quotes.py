@@ -168,3 +168,85 @@ def test_marks_pair_inside_text(pieces):
 def test_random_quote_marks_never_crash_and_spans_index_text(record, pieces):
     rec = record(" ".join(pieces), upto="quotes")
     assert_spans(rec)
+
+
+def indirect(rec):
+    return [q for q in rec.quotes if q.kind == "indirect"]
+
+
+def test_what_a_source_did_not_say_or_could_not_confirm_is_not_reported_speech(record):
+    text = ("The agency could not independently confirm who fired the rockets.\n\n"
+            "The ministry did not say that the convoy had been attacked.\n\n"
+            "Officials did not know whether the bridge was still standing.")
+    rec = record(text, upto="quotes")
+    assert indirect(rec) == []
+
+
+def test_relative_clauses_are_never_reported_speech(record):
+    rec = record("Aid workers said the militia, which controlled the checkpoint, turned the trucks back. "
+                 "Nobody said who had ordered it.", upto="quotes")
+    assert [q.text for q in indirect(rec)] == ["the militia, which controlled the checkpoint, turned the trucks back"]
+
+
+def test_a_denied_claim_is_not_the_speakers_words(record):
+    rec = record("A spokesman for the Northern Brigade denied that its fighters had shelled the village.",
+                 upto="attributions")
+    assert indirect(rec) == []
+    (att,) = rec.attributions  # who spoke about the claim is still on record
+    assert rec.document.text[slice(*att.claim_span)] == "its fighters had shelled the village"
+
+
+def test_headline_and_wire_lead_are_the_reporters_own_words(record):
+    text = ("Strike on bakery in river town kills 12, medics say\n\n"
+            "MARBEK, Eastland (Wirenews) - Twelve people were killed when a missile hit a bakery in Marbek on "
+            "Sunday, medics and residents said.\n\n"
+            "The bakery had been the only one open in the district, a shopkeeper said.")
+    rec = record(text, upto="quotes")
+    assert [q.text for q in indirect(rec)] == ["The bakery had been the only one open in the district"]
+
+
+def test_a_lead_that_names_its_source_first_is_still_reported_speech(record):
+    rec = record("Border Watch\n\nThe Eastland army said on Monday that it had detained 40 smugglers near the "
+                 "border.", upto="quotes")
+    assert [q.text for q in indirect(rec)] == ["it had detained 40 smugglers near the border"]
+
+
+def test_it_said_resolves_to_the_organisation(record):
+    text = ("The Norwegian Refugee Council said it had closed two offices in the province. "
+            "It warned that thousands of families would lose their food rations.")
+    rec = record(text, upto="quotes")
+    warned = by_text(rec, "thousands of families")
+    assert warned.speaker == "Norwegian Refugee Council"
+
+
+def test_who_said_takes_the_person_the_relative_clause_describes(record):
+    rec = record("Jamal Idris, a farmer who said he lost his brother in the raid, fled to the camp.", upto="quotes")
+    assert by_text(rec, "he lost his brother").speaker == "Jamal Idris"
+
+
+def test_one_of_them_with_a_description_takes_the_description(record):
+    text = ("Soldiers released 30 detainees on Friday.\n\n"
+            "One of them, a 19-year-old student from the valley, said he had been beaten every night.")
+    rec = record(text, upto="quotes")
+    assert by_text(rec, "he had been beaten").speaker == "a 19-year-old student"
+
+
+def test_a_name_before_news_agency_is_the_agency(record):
+    rec = record("The state-run Kestrel news agency said rebels had blown up the pipeline.", upto="quotes")
+    speaker = by_text(rec, "rebels had blown up").speaker
+    assert speaker is not None and speaker.startswith("Kestrel")
+
+
+def test_answers_in_a_transcript_are_the_witness_words_and_q_is_never_a_speaker(record):
+    text = ("Amina Yusuf, 52, sells vegetables in the market of Damazin.\n\n"
+            "Q: What happened that night?\n\n"
+            "A: They came at midnight and took my son. They said he was a spy.\n\n"
+            "Q: Did you see him again?\n\n"
+            "A: Never. Nobody tells us where he is.")
+    rec = record(text, upto="quotes")
+    answers = direct(rec)
+    assert [q.text for q in answers] == ["They came at midnight and took my son. They said he was a spy.",
+                                         "Never. Nobody tells us where he is."]
+    assert all(q.speaker == "Amina Yusuf" for q in answers)
+    assert all(q.speaker not in ("Q", "A") for q in rec.quotes)
+    assert_spans(rec)

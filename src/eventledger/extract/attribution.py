@@ -33,7 +33,7 @@ def extract(doc: Doc, rec: Record) -> list[Attribution]:
             continue
         out.append(Attribution(text=text[cue.start:cue.end], span=(cue.start, cue.end), source=sp.name,
                                source_entity=sp.entity, claim_span=claim_span, confidence=round(sp.confidence, 2)))
-    for q, _cue, (ps, pe) in a.indirect:
+    for q, _cue, (ps, pe) in a.indirect + a.denied:  # a denial still names who spoke about the claim
         if not q.speaker:
             continue
         out.append(Attribution(text=text[ps:pe], span=(ps, pe), source=q.speaker, source_entity=q.speaker_entity,

@@ -5,7 +5,10 @@ does not pair them, and news text mixes straight, curly and guillemet marks, mis
 pairs and quotes that run over several paragraphs. Speakers come from the parse (the
 subject of a reporting verb next to the quote, "according to X") and, for quotes with no
 attribution of their own, from the quote they continue or the document's recent speaker.
-Reported speech is the clausal complement of a reporting verb ("X said (that) CLAUSE").
+Reported speech is the clausal complement of a reporting verb ("X said (that) CLAUSE") — never a
+relative clause, an embedded question, what a negated verb did not say, what a speaker denies, a
+headline, or a wire lead's closing "..., residents said". Answers in a Q/A transcript are the
+interviewee's words.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ _WORD = re.compile(r"\w+")
 _SPACE_PUNCT = " \t\r\n,.;:!?-–—()[]\"'“”‘’«»"
 
 
+_QA = re.compile(r"\s*(Q|A|Question|Answer)\s*:\s*", re.IGNORECASE)
+_SENTENCE_END = ".!?\"”’»:"
+
+
 @dataclass
 class Marked:
     """A stretch of text between quotation marks."""
@@ -48,6 +55,8 @@ class Cue:
     speaker: Speaker | None
     token: Token | None = None
 
+
+Reported = tuple[Quote, Cue, tuple[int, int]]
 
 # ---------------------------------------------------------------------------- marks
 
@@ -126,6 +135,23 @@ def _add(out: list[Marked], text: str, start: int, end: int, para: int, continue
         out.append(Marked(s, e, para, continues))
 
 
+def find_answers(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The answers of a Q/A transcript ("Q: ..." then "A: ..." paragraphs), without their labels."""
+    out: list[tuple[int, int]] = []
+    asked = False
+    for ps, pe in paras:
+        m = _QA.match(text, ps, pe)
+        if m is None:
+            continue
+        if m.group(1)[0].upper() == "Q":
+            asked = True
+        elif asked:
+            s, e = trim(text, m.end(), pe, chars=" \t\r\n")
+            if e > s:
+                out.append((s, e))
+    return out
+
+
 # ---------------------------------------------------------------------------- cues
 
 
@@ -199,16 +225,18 @@ class Analysis:
         self.spk = Speakers(doc, rec)
         self.paras = paragraphs(self.text)
         self._para_starts = [p[0] for p in self.paras]
-        marked = [m for m in find_marked(self.text) if not self._scare(m)]
-        self.quoted = [(m.start, m.end) for m in marked]
+        answers = find_answers(self.text, self.paras)
+        marked = [m for m in find_marked(self.text) if not self._scare(m) and not inside(answers, m.start)]
+        self.quoted = sorted([(m.start, m.end) for m in marked] + answers)
         self._by_para: dict[int, list[Marked]] = {}
         for m in marked:
             self._by_para.setdefault(m.para, []).append(m)
         self.cues = find_cues(doc, self.spk, self.quoted)
         self._cue_pos = [c.start for c in self.cues]
-        self.direct = self._direct(marked)
+        self.direct = sorted(self._direct(marked) + self._answers(answers), key=lambda q: q.span)
+        self.lead = self._lead_sentence()
         direct_spans = sorted(q.span for q in self.direct)
-        self.indirect = self._indirect(direct_spans)
+        self.indirect, self.denied = self._indirect(direct_spans)
 
     def para_of(self, pos: int) -> int:
         return bisect.bisect_right(self._para_starts, pos) - 1
@@ -289,6 +317,18 @@ class Analysis:
             keep.append(q)
         return keep
 
+    def _answers(self, answers: list[tuple[int, int]]) -> list[Quote]:
+        """Answers in a Q/A transcript are the interviewee's words: the person the report introduced
+        (the latest named person before the first answer), never the interviewer "Q"."""
+        out: list[Quote] = []
+        sp = self.spk.latest(answers[0][0], plural=False) if answers else None
+        for s, e in answers:
+            q = Quote(text=self.text[s:e], span=(s, e))
+            if sp is not None:
+                self._set(q, sp, 0.6)
+            out.append(q)
+        return out
+
     def _fragment(self, m: Marked) -> bool:
         """A few quoted words inside a narrative sentence, not a quoted sentence of their own."""
         words = len(_WORD.findall(self.text[m.start:m.end]))
@@ -337,29 +377,50 @@ class Analysis:
         q.speaker, q.speaker_entity, q.speaker_span = src.speaker, src.speaker_entity, src.speaker_span
         q.cue, q.confidence = src.cue, round(min(conf, src.confidence), 2)
 
-    def _indirect(self, direct_spans: list[tuple[int, int]]) -> list[tuple[Quote, Cue, tuple[int, int]]]:
-        """Reported speech: (quote, its cue, the attribution phrase's span)."""
+    def _indirect(self, direct_spans: list[tuple[int, int]]) -> tuple[list[Reported], list[Reported]]:
+        """Reported speech as (quote, its cue, the attribution phrase's span): what speakers assert, and apart
+        from it what they deny ("X denied that P" does not report P as X's words)."""
         lex = lexicon()
-        out = []
+        out: list[Reported] = []
+        denied: list[Reported] = []
         for cue in self.cues:
             v = cue.token
-            if v is None or v.lemma_.lower() not in lex["indirect"]:
+            if v is None or v.lemma_.lower() not in lex["indirect"] or self._not_reported(v):
                 continue
             subj = self.spk.subject_of(v)
             if subj is None:
                 continue
             clause = _complement(v, lex["how"] if v.lemma_.lower() in lex["how"] else frozenset(), self.text)
-            if clause is None:
-                continue
+            if clause is None or (clause[1] <= v.idx and self.lead[0] <= v.idx < self.lead[1]):
+                continue  # "Forty people were killed ..., residents said": a wire lead is the reporter's summary
             s, e = self._cut_citations(*clause)
             if any(qs < e and s < qe for qs, qe in direct_spans) or len(_WORD.findall(self.text[s:e])) < 3:
                 continue  # mixed quotes: the direct words are reported as such
             q = Quote(text=self.text[s:e], span=(s, e), kind="indirect", cue=v.text)
             if cue.speaker is not None:
                 self._set(q, cue.speaker, cue.speaker.confidence * 0.85)
-            out.append((q, cue, _phrase(v, subj, self.text)))
-        return out
+            (denied if v.lemma_.lower() in lex["denial"] else out).append((q, cue, _phrase(v, subj, self.text)))
+        return out, denied
 
+    def _not_reported(self, v: Token) -> bool:
+        """Nothing is reported by a negated verb ("did not say", "could not confirm"), nor in a headline or
+        caption: a line without a full stop is the editor's summary, not anyone's words."""
+        if any(c.dep_ == "neg" for c in v.children):
+            return True
+        s, e = trim(self.text, *self.paras[self.para_of(v.idx)], chars=" \t\r\n")
+        return "\n" not in self.text[s:e] and self.text[e - 1:e] not in _SENTENCE_END
+
+    def _lead_sentence(self) -> tuple[int, int]:
+        """The report's first sentence: the first one with a verb (past a dateline such as "KUTUM, Sudan
+        (Agency) -") in the first paragraph that ends like prose (past the headline)."""
+        for ps, pe in self.paras:
+            s, e = trim(self.text, ps, pe, chars=" \t\r\n")
+            if e > s and self.text[e - 1] in _SENTENCE_END:
+                span = self.doc.char_span(s, e, alignment_mode="expand")
+                sents = list(span.sents) if span is not None else []
+                lead = next((st for st in sents if st.root.pos_ in ("VERB", "AUX")), None)
+                return (lead.start_char, lead.end_char) if lead is not None else (0, 0)
+        return 0, 0
 
     def _cut_citations(self, s: int, e: int) -> tuple[int, int]:
         """End a reported clause before a trailing "..., citing X" / "according to X" of its own."""
@@ -375,9 +436,10 @@ def _complement(v: Token, how: frozenset[str], text: str) -> tuple[int, int] | N
         if not any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for g in c.children) or not _finite(c):
             continue
         toks = [t for t in c.subtree]
-        while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "if", "whether")
-                        or toks[0].is_punct or toks[0].is_space):
+        while toks and (toks[0].dep_ == "mark" and toks[0].lower_ == "that" or toks[0].is_punct or toks[0].is_space):
             toks = toks[1:]
+        if toks and (toks[0].lower_ in ("if", "whether") or toks[0].tag_ in _WH):
+            return None  # an embedded question ("did not say who fired"), not a statement
         if toks and toks[0].tag_ == "WRB":
             if toks[0].lower_ != "how" or not how:
                 return None
@@ -403,6 +465,7 @@ def _complements(v: Token):
 
 
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_WH = frozenset({"WP", "WDT", "WP$"})
 
 
 def _finite(verb: Token) -> bool:

@@ -42,15 +42,18 @@ def lexicon() -> dict:
         "speech": frozenset(data["speech_verbs"]),
         "indirect": frozenset(data["indirect_verbs"]),
         "how": frozenset(data["how_verbs"]),
+        "denial": frozenset(data["denial_verbs"]),
         "report_nouns": frozenset(data["report_nouns"]),
         "source_nouns": frozenset(data["source_nouns"]),
         "hedges": frozenset(data["hedge_adverbs"]),
         "singular": frozenset(pro["singular"]),
         "plural": frozenset(pro["plural"]),
         "first": frozenset(pro["first"]),
+        "neuter": frozenset(pro["neuter"]),
         "partitive_heads": frozenset(data["partitive_heads"]),
         "group_nouns": frozenset(data["group_nouns"]),
         "institution_nouns": frozenset(data["institution_nouns"]),
+        "outlet_nouns": frozenset(data["outlet_nouns"]),
         "according": _phrase_re(data["according_cues"]),
         "citing": _phrase_re(data["citing_cues"]),
         "scare": _phrase_re(data["scare_quote_cues"], tail=True),
@@ -65,7 +68,8 @@ def _phrase_re(phrases: list[str], tail: bool = False) -> re.Pattern[str]:
 def is_pronoun(text: str) -> bool:
     lex = lexicon()
     t = text.lower().strip()
-    return t in lex["singular"] or t in lex["plural"] or t in lex["first"] or t in ("it", "one", "who", "that")
+    return t in lex["singular"] or t in lex["plural"] or t in lex["first"] or t in lex["neuter"] \
+        or t in ("one", "who", "that")
 
 
 class Speakers:
@@ -77,9 +81,10 @@ class Speakers:
         self.history: list[tuple[int, Speaker]] = []  # (char offset, speaker) in document order
         self._own = bool(rec.entities)  # fallback entities have no ids in the record
         self._entities = rec.entities or _fallback_entities(doc)
-        self._persons: list[tuple[int, int, Entity]] = sorted(
-            (m.span[0], m.span[1], e) for e in self._entities for m in e.mentions
-            if e.type == "PERSON" and _is_subject(doc, m.span))
+        subjects = sorted((m.span[0], m.span[1], e) for e in self._entities for m in e.mentions
+                          if _is_subject(doc, m.span))
+        self._persons = [(s, e, ent) for s, e, ent in subjects if ent.type == "PERSON"]
+        self._orgs = [(s, e, ent) for s, e, ent in subjects if ent.type == "ORG"]
         self._reports: list[tuple[int, Speaker]] = []  # cited reports, resolved to their source
 
     # ---------------------------------------------------------------- names
@@ -104,9 +109,15 @@ class Speakers:
         source, or the phrase itself as a description ("a Dutch detainee", "one of the two women")."""
         lex = self.lexicon
         low = head.lower_
+        if low in ("who", "that") and head.head.dep_ == "relcl":  # "X, a trader who said ...": X
+            ante = head.head.head
+            return self.from_np(ante.head if ante.dep_ == "appos" else ante, conf)
         if head.pos_ == "PRON" or low in lex["singular"] or low in lex["plural"] or low in lex["first"]:
             return self.resolve_pronoun(head, conf)
         if low in lex["partitive_heads"] and head.pos_ in ("NUM", "PRON", "DET", "ADJ", "NOUN"):
+            appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")), None)
+            if appos is not None:  # "one of them, a farmer from the village, said": the description is better
+                return self.from_np(appos, conf)
             of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
             if obj is not None and obj.pos_ == "PRON":  # "one of them" -> "one of the two women"
@@ -160,6 +171,8 @@ class Speakers:
             return True
         if root.dep_ == "appos" and (root.head.i == head.i or root.head.head.i == head.i):
             return True
+        if root.head.i == head.i and root.i < head.i and head.lemma_.lower() in self.lexicon["outlet_nouns"]:
+            return True  # "the official SANA news agency": a name before "agency" is the agency's name
         return bool(_INTRODUCED.search(self.text[max(head.idx, span[0] - 30):span[0]]))
 
     @property
@@ -178,6 +191,14 @@ class Speakers:
             sp = self.named(found[0], found[1], conf)
             sp.human = False
             self._reports.append((start, sp))
+            return sp
+        by = next((t for t in head.subtree if t.dep_ == "pobj" and t.head.lower_ == "by" and t.head.head.i >= head.i),
+                  None)
+        if by is not None:  # "a tally kept by a local monitoring group": whoever kept it
+            sp = self.from_np(by, conf)
+            if sp is not None:
+                sp.human = False
+                self._reports.append((start, sp))
             return sp
         earlier = [sp for pos, sp in self._reports if pos < head.idx]
         if earlier:
@@ -223,10 +244,25 @@ class Speakers:
                     best_pos, best = s, self.named(ent, (s, e))
         return best
 
+    def latest_org(self, pos: int) -> Speaker | None:
+        """The latest organisation before ``pos`` that spoke or was a clause's subject: what "it said" means."""
+        best_pos, best = -1, None
+        for p, sp in self.history:
+            if p < pos and not sp.human and not sp.plural:
+                best_pos, best = p, sp
+        for s, e, ent in self._orgs:
+            if s >= pos:
+                break
+            if s > best_pos:
+                best_pos, best = s, self.named(ent, (s, e))
+        return best
+
     def resolve_pronoun(self, tok: Token, conf: float) -> Speaker | None:
         low = tok.lower_
         lex = self.lexicon
-        if low in lex["singular"]:
+        if low in lex["neuter"]:
+            sp = self.latest_org(tok.idx)
+        elif low in lex["singular"]:
             sp = self.latest(tok.idx, plural=False)
         elif low in lex["plural"]:
             sp = self.latest(tok.idx, plural=True)
