@@ -109,3 +109,11 @@ def test_according_to_figures_kept_by_someone_credits_the_keeper(record):
     (a,) = rec.attributions
     assert a.source.endswith("local rights group")
     assert claim(rec, a) == "at least 20 homes were burned"
+
+
+def test_a_denial_is_kept_as_an_attribution_that_denies(record):
+    rec = record("Residents said soldiers fired on the crowd. The army denied that its troops had fired on anyone.",
+                 upto="attributions")
+    stances = {a.source: a.stance for a in rec.attributions}
+    assert stances.get("army") == "denies" or "denies" in stances.values()
+    assert any(a.stance == "asserts" for a in rec.attributions)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-RECORD_VERSION = "1.0"
+RECORD_VERSION = "1.1"  # 1.1: Attribution.stance
 
 Span = tuple[int, int]
 
@@ -115,6 +115,7 @@ class Attribution:
     source: str  # who is credited ("BBC", "Arabic press", "MD")
     source_entity: str | None = None
     claim_span: Span | None = None  # the sentence or clause the attribution covers
+    stance: str = "asserts"  # asserts, or denies ("the army denied that its troops fired")
     id: str = ""
     confidence: float = 0.5
 

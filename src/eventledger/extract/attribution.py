@@ -33,11 +33,14 @@ def extract(doc: Doc, rec: Record) -> list[Attribution]:
             continue
         out.append(Attribution(text=text[cue.start:cue.end], span=(cue.start, cue.end), source=sp.name,
                                source_entity=sp.entity, claim_span=claim_span, confidence=round(sp.confidence, 2)))
-    for q, _cue, (ps, pe) in a.indirect + a.denied:  # a denial still names who spoke about the claim
+    denied = {id(x) for x in a.denied}
+    for item in a.indirect + a.denied:  # a denial still names who spoke about the claim
+        q, _cue, (ps, pe) = item
         if not q.speaker:
             continue
         out.append(Attribution(text=text[ps:pe], span=(ps, pe), source=q.speaker, source_entity=q.speaker_entity,
-                               claim_span=q.span, confidence=q.confidence))
+                               claim_span=q.span, confidence=q.confidence,
+                               stance="denies" if id(item) in denied else "asserts"))
     out += _hedges(a, out)
     out.sort(key=lambda x: x.span)
     for i, att in enumerate(out):
