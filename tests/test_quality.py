@@ -26,6 +26,10 @@ FLOORS = {
     # own sample reports with gold written for the project (tests/gold)
     "own": {"entities": 0.90, "located_places": 0.95, "times": 0.95, "quotes": 0.80, "events": 0.35,
             "overall": 0.80},
+    # six more of our own, annotated before the system saw them (tests/gold_blind): a stand-in for
+    # the held-out set, so never tune rules against it; it only tells whether rules generalize
+    "blind": {"entities": 0.80, "located_places": 0.85, "times": 0.85, "quotes": 0.65, "events": 0.45,
+              "overall": 0.72},
     # the three dev reports in ../shared
     "dev": {"entities": 0.95, "located_places": 0.95, "times": 0.95, "quotes": 0.90, "events": 0.80,
             "overall": 0.93},
@@ -59,6 +63,7 @@ def scorer():
 
 @pytest.mark.parametrize("name,docs,gold", [
     ("own", ROOT / "tests/gold/docs", ROOT / "tests/gold/gold"),
+    ("blind", ROOT / "tests/gold_blind/docs", ROOT / "tests/gold_blind/gold"),
     ("dev", DEV / "docs", DEV / "gold"),
 ])
 def test_extraction_stays_above_its_floors(scorer, name, docs, gold, tmp_path):
