@@ -249,3 +249,81 @@ def test_every_span_indexes_its_own_text(record, words):
         assert ev.evidence.strip() == ev.evidence and ev.evidence
         s, e = ev.trigger_span
         assert rec.document.text[s:e] == ev.trigger
+
+
+def test_dates_are_never_actor_or_target(record):
+    events = events_of(record, "Hundreds of farmers protested on Thursday. Thursday's raid was condemned.")
+    assert all(e.target != "Thursday" and e.actor != "Thursday" for e in events)
+
+
+def test_casualty_clause_keeps_coordinated_count_and_how(record):
+    text = "About 20 villagers were killed and 35 wounded when rockets hit a bus station in Nyala."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert ev.evidence == text.rstrip(".")
+    assert ev.actor is None  # the rockets are how, not who
+
+
+def test_participle_result_belongs_to_the_strike(record):
+    text = "Officials said the drones hit a bakery in Marib, killing four bakers."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert ev.evidence.endswith("killing four bakers")
+    assert [(n.value, n.kind) for n in ev.numbers] == [(4, "killed")]
+
+
+def test_weapon_fired_by_someone_names_the_actor(record):
+    text = "Six traders were killed when shells fired by the Blue Legion hit the market."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert "Blue Legion" in ev.actor
+
+
+def test_its_aircraft_is_the_speaking_group(record):
+    text = "The Northern Alliance said its aircraft had destroyed a weapons depot near Hama."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert "Northern Alliance" in ev.actor
+
+
+def test_people_nouns_and_questions_are_not_events(record):
+    events = events_of(record, "A medic treated the wounded. \"How many people were taken?\" she asked.")
+    assert events == []
+
+
+def test_two_verbs_two_events_but_one_clause_for_shared_subject(record):
+    text = "The militia seized the grain store and detained three guards. The men were beaten and kept in a barn."
+    events = events_of(record, text)
+    assert sorted((e.type, e.mode) for e in events if e.type == "COERCE") == [("COERCE", "arrest"), ("COERCE", "seize")]
+    beat = one(events, "ASSAULT")
+    assert beat.evidence == "The men were beaten and kept in a barn"
+
+
+def test_narrative_verbs_of_testimony(record):
+    text = (
+        "The soldiers came at dawn. The first bomb fell on the mosque. They took the men and burned the houses. "
+        "My father took my sisters to the river. Later the Red Crescent brought blankets."
+    )
+    events = events_of(record, text)
+    types = [(e.type, e.trigger) for e in events]
+    assert ("ASSAULT", "fell") in types and ("AID", "brought") in types
+    took = [e for e in events if e.trigger == "took"]
+    assert len(took) == 1 and took[0].type == "COERCE" and took[0].actor == "soldiers"
+
+
+def test_release_of_a_number_of_detainees(record):
+    ev = one(events_of(record, "The militia released 40 of the detainees."), "RETREAT")
+    assert ev.target == "detainees"
+
+
+def test_aid_convoy_by_its_cargo(record):
+    text = "A convoy of nine trucks carrying flour and medicine reached Kassala on Sunday."
+    ev = one(events_of(record, text), "AID")
+    assert ev.evidence.startswith("A convoy of nine trucks")
+
+
+def test_coordinated_parties_agree_with_each_other(record):
+    text = "The Ruritanian government and the Falcon Army, a rebel movement, agreed on Monday to a truce."
+    ev = one(events_of(record, text), "AGREE")
+    assert ev.evidence.startswith("The Ruritanian government")
+    assert "Falcon Army" in ev.target and "Falcon" not in ev.actor
+
+
+def test_pledging_money_is_not_an_agreement(record):
+    assert [e.type for e in events_of(record, "Donors pledged more.")] == []

@@ -77,6 +77,12 @@ class _Lexicon:
     pronoun_orgs: frozenset
     pronoun_plural: frozenset
     modality: dict
+    weapons: dict  # weapon word -> PLOVER mode: a weapon is how, never who
+    casualty_verbs: frozenset
+    manner_marks: frozenset
+    people_readings: frozenset
+    force_nouns: frozenset  # fighters, troops, aircraft: the possessor is the actor
+    aid_goods: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +107,12 @@ def _lex() -> _Lexicon:
         pronoun_orgs=frozenset(d["pronoun_orgs"]),
         pronoun_plural=frozenset(d["pronoun_plural"]),
         modality=mod,
+        weapons=d["weapons"],
+        casualty_verbs=frozenset(d["casualty_verbs"]),
+        manner_marks=frozenset(d["manner_marks"]),
+        people_readings=frozenset(d["people_readings"]),
+        force_nouns=frozenset(d["force_nouns"]),
+        aid_goods=frozenset(d["aid_goods"]),
     )
 
 
@@ -162,6 +174,10 @@ class _Index:
             for o in c.children
         )
 
+    def is_time(self, tok: Token) -> bool:
+        """'on Tuesday', 'Tuesday's shelling': a date or time is when, never who or whom."""
+        return tok.i in self.time or tok.ent_type_ in ("DATE", "TIME")
+
     def entity_of(self, tok: Token) -> tuple[str, str | None] | None:
         """The entity named by this token; record lookups go through util.entity_at (largest overlap)."""
         if tok.i not in self.entity:
@@ -187,6 +203,18 @@ class _Index:
             if self.doc[p].idx >= not_before_char:
                 best = p
         return self.place_of(self.doc[best]) if best is not None else None
+
+    def last_force_before(self, i: int) -> tuple[str, str | None] | None:
+        """What a narrator's 'they' stands for: the nearest armed group or plural force noun before it."""
+        lex = _lex()
+        for j in range(i - 1, max(-1, i - 120), -1):
+            hit = self.entity.get(j)
+            if hit and hit[2]:
+                return self.entity_of(self.doc[j])
+            t = self.doc[j]
+            if t.tag_ == "NNS" and t.lemma_.lower() in lex.force_nouns and t.dep_ in _SUBJ:
+                return _np_text(t), None
+        return None
 
     def last_org_before(self, i: int) -> tuple[str, str | None] | None:
         for j in range(i - 1, max(-1, i - 400), -1):
@@ -226,7 +254,7 @@ def _is_person(tok: Token | None, idx: _Index) -> bool:
     lex = _lex()
     if tok.lower_ in _RELATIVE and tok.dep_ in _SUBJ and tok.head.dep_ == "relcl":
         tok = tok.head.head
-    if tok.lemma_.lower() in lex.quantifiers:
+    if tok.lemma_.lower() in lex.quantifiers or tok.lower_ in lex.quantifiers or tok.like_num:  # "62 of the"
         obj = _of_object(tok)
         if obj is not None:
             tok = obj
@@ -251,6 +279,32 @@ def _is_person(tok: Token | None, idx: _Index) -> bool:
         or tok.ent_type_ in ("PERSON", "NORP")
         or (tok.tag_ == "NNS" and tok.lower_.endswith(lex.person_suffixes))  # farmers, civilians, detainees
     )
+
+
+def _weapon(tok: Token | None) -> str | None:
+    """The PLOVER mode of a weapon noun ('shells', 'artillery fire', 'the strikes'), else None."""
+    if tok is None or tok.pos_ not in ("NOUN", "PROPN", "VERB"):  # "shelling" is often parsed as a gerund
+        return None
+    weapons = _lex().weapons
+    for word in (tok.lemma_.lower(), tok.lower_):
+        if word in weapons:
+            return weapons[word]
+    for c in tok.children:  # "artillery fire", "mortar rounds"
+        if c.dep_ in ("compound", "amod") and c.i < tok.i and c.lemma_.lower() in weapons:
+            return weapons[c.lemma_.lower()]
+    return None
+
+
+def _weapon_user(weapon: Token) -> Token | None:
+    """Who used a weapon: 'shells fired by X' -> X; "X's aircraft" -> X; 'its aircraft' -> 'its'."""
+    for c in weapon.children:
+        if c.dep_ == "acl" and c.tag_ == "VBN":
+            by = _agent(c)
+            if by is not None:
+                return by
+        if c.dep_ == "poss":
+            return c
+    return None
 
 
 def _of_object(tok: Token) -> Token | None:
@@ -361,6 +415,13 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
         return None
     if tok.dep_ in ("amod", "compound") or (tok.pos_ not in ("VERB", "AUX") and "[" not in tok.text):
         return None
+    if _names_people(tok):
+        return None
+    if "needs_weapon" in entry:  # "the first bomb fell on ...", "shells hit the market"
+        mode = _weapon(_agent(tok) or _subject(tok))
+        if mode is None:
+            return None
+        entry = {**entry, "mode": mode}
     patient = _patient(tok)
     needs = entry.get("needs")
     if needs == "person" and not _is_person(patient, idx):
@@ -371,6 +432,10 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
         return None
     if needs == "no_person_object" and _is_person(patient, idx):
         return None
+    if entry.get("not_kin_subject"):  # "my husband took our daughters to the stream" is no abduction
+        subj = _subject(tok)
+        if subj is not None and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subj.children):
+            return None
     if "needs_subject_word" in entry:
         subj = _subject(tok)
         if subj is None or subj.lemma_.lower() not in entry["needs_subject_word"]:
@@ -388,6 +453,31 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
     return entry
 
 
+def _cause(verb: Token) -> Token | None:
+    """'were killed when shells fired by X hit ...': who is behind the casualties, from the clause
+    that says how they came about."""
+    manner = _lex().manner_marks
+    for c in verb.subtree:
+        if c.dep_ == "advcl" and any(m.lower_ in manner and m.i < c.i for m in c.children):
+            subj = _child(c, "nsubj")
+            if subj is None:
+                continue
+            return _weapon_user(subj) if _weapon(subj) else subj
+    return None
+
+
+def _names_people(tok: Token) -> bool:
+    """'the wounded', 'the dead', 'those detained', 'ask who killed them': people or a question, not an event."""
+    lex = _lex()
+    if tok.tag_ in ("VBN", "JJ") and tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "appos"):
+        if any(c.dep_ in ("det", "poss") for c in tok.children) or tok.lower_ in lex.people_readings:
+            return True
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" and not any(c.dep_ != "punct" for c in tok.children):
+        return True  # a bare participle describes the people it follows
+    subj = _child(tok, "nsubj")
+    return subj is not None and subj.tag_ == "WP" and tok.dep_ in ("ccomp", "xcomp", "pcomp", "advcl")
+
+
 def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
     entry = _verb_entry(tok, idx)
     if entry is None:
@@ -397,8 +487,10 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
     subj = None if passive else _subject(tok)
     patient = _patient(tok)
     actor = _agent(tok) if passive else subj
-    if actor is not None and actor.lemma_.lower() in entry.get("needs_agent_word", ()):
-        actor = None  # "pounded by airstrikes": the weapon, not who used it
+    if actor is not None and (_weapon(actor) or actor.lemma_.lower() in entry.get("needs_agent_word", ())):
+        actor = _weapon_user(actor)  # "pounded by airstrikes", "shelling killed ...": the weapon, not who used it
+    if actor is None and passive and tok.lemma_.lower() in lex.casualty_verbs:
+        actor = _cause(tok)
     target: Token | None = patient
     if "objects" in entry and patient is not None:
         # the object belongs to the trigger ("took control", "set up a camp"); the target hangs on it
@@ -418,10 +510,17 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
             ]
         objs.sort(key=lambda po: preps.index(po[0]))  # who lost ground ("from X") before what was taken
         target = next((o for _, o in objs if not idx.is_place(o)), None)
+    mutual = entry["type"] in ("AGREE", "CONSULT", "COOPERATE")
+    if mutual and actor is not None and (target is None or idx.is_time(target)):
+        partner = _child(actor, "conj")  # "A and B agreed to ...": each is the other's counterpart
+        if partner is not None:
+            target = partner
     if entry.get("subject_is") == "target":
         target, actor = _subject(tok), _agent_in(tok)
     elif entry["type"] == "AID":
         target = _child(tok, "dative") or next((o for _, o in _prep_objects(tok, ("to", "for"))), None)
+        if target is None and _is_person(patient, idx):  # "took us in", "sheltered the families"
+            target = patient
     if target is None or (target is not None and idx.is_place(target) and entry.get("mode") == "seize"):
         extra = _prep_objects(
             tok,
@@ -434,7 +533,7 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
                 pobj,
                 ("with", "against") if entry["type"] in ("AGREE", "CONSULT", "COOPERATE") else ("against",),
             )
-        cand_target = next((o for _, o in extra if not idx.is_place(o)), None)
+        cand_target = next((o for _, o in extra if not idx.is_place(o) and not idx.is_time(o)), None)
         if cand_target is not None:
             target = cand_target
     if target is not None and entry.get("mode") == "seize" and idx.is_place(target):
@@ -524,6 +623,15 @@ def _anti_target(noun: Token) -> Token | None:
     return None
 
 
+def _carries_aid(noun: Token) -> bool:
+    """'an aid convoy', 'a convoy of trucks carrying flour': the vehicle is humanitarian by its cargo."""
+    goods = _lex().aid_goods
+    for t in noun.subtree:
+        if t.lemma_.lower() in goods and (t.dep_ in ("compound", "amod", "dobj", "conj") or t.head.i == noun.i):
+            return True
+    return False
+
+
 def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
     lex = _lex()
     if tok.pos_ != "NOUN" and not (tok.pos_ in ("ADJ", "PROPN") and tok.dep_ in ("pobj", "dobj", "nsubj")):
@@ -538,6 +646,8 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
         mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound", "npadvmod", "nmod")}
         if not mods & set(entry["needs_mod"]) and _anti_target(tok) is None:
             return None
+    if entry.get("needs_aid_cargo") and not _carries_aid(tok):
+        return None
     anchor = _anchor(tok)
     light = _light_verb(anchor)
     if entry.get("needs_light_verb") and light is None and not _prep_objects(anchor, lex.target_preps):
@@ -547,6 +657,8 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
     actor: Token | str | None = None
     for n in (tok, anchor):
         poss = _child(n, "poss")
+        if poss is not None and idx.is_time(poss):
+            continue
         if poss is not None and poss.pos_ != "PRON" or poss is not None and light is None:
             actor = poss
             break
@@ -573,13 +685,15 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
                 if idx.is_place(o):
                     place_hint = place_hint or o
                     continue
-                if prep == "of" and o.lemma_.lower() in lex.collective:
+                if (prep == "of" and o.lemma_.lower() in lex.collective) or idx.is_time(o):
                     continue
                 target = o
                 break
             if target is not None:
                 break
-    if actor is None and target is None and place_hint is None and not entry.get("standalone"):
+    if actor is None and target is None and place_hint is None and not (
+        entry.get("standalone") or entry.get("needs_aid_cargo")
+    ):
         return None
     if (
         anchor.dep_ in _SUBJ
@@ -598,7 +712,51 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
 # ---------------------------------------------------------------- evidence
 
 
-def _clause_range(head: Token) -> tuple[int, int]:
+_Triggers = dict[int, tuple[str, str | None]]  # token index -> (type, mode) of every event trigger
+
+
+def _same_event(a: tuple[str, str | None], b: tuple[str, str | None] | None) -> bool:
+    return b is not None and a[0] == b[0] and (a[1] is None or b[1] is None or a[1] == b[1])
+
+
+def _part_of_clause(head: Token, c: Token, triggers: _Triggers) -> bool:
+    """Clauses under ``head`` that tell the same event, so belong in its evidence.
+
+    'were killed and 60 wounded' (a coordinated casualty), 'were beaten and kept in a school'
+    (a coordinated verb sharing the subject, not itself another event), 'were killed when shells
+    hit the market' (how the casualties came about), '..., killing three workers' (a participle
+    giving the result). 'seized the depot and detained men' are two events and stay apart."""
+    lex = _lex()
+    own = triggers.get(head.i)
+    if own is None:
+        return False
+    if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+        other = triggers.get(c.i)
+        if other is not None:
+            return _same_event(own, other)
+        return _child(c, *_SUBJ) is None
+    if c.dep_ == "conj":  # a gapped clause: "the first bomb fell on X and the second on Y"
+        return c.i not in triggers
+    if c.dep_ != "advcl" or own[0] != "ASSAULT" or _names_people(c):
+        return False
+    casualty = head.lemma_.lower() in lex.casualty_verbs
+    if c.tag_ == "VBG" and c.i > head.i and _child(c, *_SUBJ) is None:
+        return c.lemma_.lower() in lex.casualty_verbs or c.lemma_.lower() not in lex.modality["report_verbs"]
+    return casualty and any(
+        m.dep_ in ("mark", "advmod") and m.lower_ in lex.manner_marks and m.i < c.i for m in c.children
+    )
+
+
+def _core_length(np: Token) -> int:
+    """Words of a noun phrase without its asides: 'X and Y, the movement known as Z,' counts as 'X and Y'."""
+    n = np.right_edge.i - np.left_edge.i + 1
+    for t in np.subtree:
+        if t.dep_ in ("appos", "relcl", "acl") and t.head.i != t.i:
+            n -= t.right_edge.i - t.left_edge.i + 1
+    return n
+
+
+def _clause_range(head: Token, triggers: _Triggers) -> tuple[int, int]:
     """Tokens of the clause headed by ``head``: its own arguments, not other clauses or asides.
 
     Adjuncts before the subject ("In mid 2014, after ...,") are left out: the clause an analyst
@@ -610,16 +768,20 @@ def _clause_range(head: Token) -> tuple[int, int]:
         conditional = c.dep_ == "advcl" and any(
             m.dep_ == "mark" and m.lower_ in _lex().modality["hypothetical_marks"] for m in c.children
         )
-        if (c.dep_ in _EXCLUDED_CLAUSE_DEPS and not conditional) or (
+        if (c.dep_ in _EXCLUDED_CLAUSE_DEPS and not conditional and not _part_of_clause(head, c, triggers)) or (
             c.dep_ == "prep" and c.lower_ == "according"
         ):
             continue
-        if c.dep_ in _SUBJ and c.right_edge.i - c.left_edge.i + 1 > _MAX_SUBJECT_TOKENS:
+        if c.dep_ in _SUBJ and _core_length(c) > _MAX_SUBJECT_TOKENS:
             continue
         if c.right_edge.i < first and not conditional:
             continue
         lo, hi = min(lo, c.left_edge.i), max(hi, c.right_edge.i)
-    if head.dep_ == "conj" and _child(head, "nsubj", "nsubjpass") is None:
+    if (
+        head.dep_ == "conj"
+        and _child(head, "nsubj", "nsubjpass") is None
+        and head.head.i not in triggers  # "seized the depot and detained men": the first verb is its own event
+    ):
         subj = _subject(head)
         if subj is not None and subj.i < lo and subj.right_edge.i - subj.left_edge.i < _MAX_SUBJECT_TOKENS:
             lo = subj.left_edge.i
@@ -635,8 +797,27 @@ def _np_range(anchor: Token) -> tuple[int, int]:
     return lo, hi + 1
 
 
-def _evidence(doc: Doc, text: str, cand: _Cand) -> tuple[str, tuple[int, int], tuple[int, int]]:
-    lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head)
+def _without_trailing_aside(doc: Doc, lo: int, hi: int, trigger: int) -> int:
+    """', the paramilitary group that ...', ', a claim that ...': an apposition closing the clause
+    describes a participant; the event is told before it."""
+    for _ in range(3):
+        last = doc[hi - 1]
+        aside = next((a for a in last.ancestors if a.dep_ == "appos" and a.i > trigger), None)
+        if last.dep_ == "appos" and last.i > trigger:
+            aside = last
+        if aside is None or aside.right_edge.i != hi - 1 or aside.left_edge.i <= lo:
+            return hi
+        cut = aside.left_edge.i
+        if doc[cut - 1].text not in (",", "(", "-", "–", "—"):
+            return hi
+        hi = cut - 1
+    return hi
+
+
+def _evidence(
+    doc: Doc, text: str, cand: _Cand, triggers: _Triggers
+) -> tuple[str, tuple[int, int], tuple[int, int]]:
+    lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head, triggers)
     lo, hi = min(lo, cand.trigger.i), max(hi, cand.trigger.i + 1)
     # a clause never runs across a line break (headlines and captions are parsed with the next line)
     t0 = cand.trigger.idx
@@ -647,6 +828,7 @@ def _evidence(doc: Doc, text: str, cand: _Cand) -> tuple[str, tuple[int, int], t
         lo += 1
     while doc[hi - 1].idx >= line_end:
         hi -= 1
+    hi = _without_trailing_aside(doc, lo, hi, cand.trigger.i)
     s, e = trim(text, doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
     # a dangling quotation or bracket at either edge is trimmed; keep the span exact
     return text[s:e], (s, e), (lo, hi)
@@ -655,7 +837,7 @@ def _evidence(doc: Doc, text: str, cand: _Cand) -> tuple[str, tuple[int, int], t
 # ---------------------------------------------------------------- roles to names
 
 
-def _np_text(tok: Token) -> str:
+def _np_text(tok: Token, without: frozenset[int] = frozenset()) -> str:
     """The noun with its left modifiers, without articles or counts: 'local political and media activists'."""
     doc = tok.doc
     lo = tok.i
@@ -668,13 +850,17 @@ def _np_text(tok: Token) -> str:
         lo += 1
     hi = tok.i
     for c in tok.children:  # "media and political activists": the whole coordination
-        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and c.i - hi <= 4:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and c.i - hi <= 4 and c.i not in without:
             hi = c.i
     return doc[lo : hi + 1].text
 
 
 def _name(
-    role: Token | str | None, idx: _Index, prev_actor: tuple[str, str | None] | None, is_actor: bool = True
+    role: Token | str | None,
+    idx: _Index,
+    prev_actor: tuple[str, str | None] | None,
+    is_actor: bool = True,
+    without: frozenset[int] = frozenset(),
 ) -> tuple[str | None, str | None]:
     """(name, entity id) for a role filler: canonical entity name, else the noun phrase.
 
@@ -684,9 +870,11 @@ def _name(
         return None, None
     if isinstance(role, str):
         return role, None
+    if idx.is_time(role):
+        return None, None
     lex = _lex()
     tok = role
-    if tok.lemma_.lower() in lex.quantifiers or tok.lower_ in lex.quantifiers:
+    if tok.lemma_.lower() in lex.quantifiers or tok.lower_ in lex.quantifiers or tok.like_num:
         obj = _of_object(tok)
         if obj is not None:
             tok = obj
@@ -700,8 +888,17 @@ def _name(
         hit = idx.last_org_before(tok.i)
         if hit:
             return hit
-    if is_actor and tok.pos_ == "PRON" and low in lex.pronoun_plural and prev_actor:
-        return prev_actor
+    if is_actor and tok.pos_ == "PRON" and low in lex.pronoun_plural:
+        hit = prev_actor or idx.last_force_before(tok.i)
+        if hit:
+            return hit
+    poss = _child(tok, "poss")
+    if is_actor and poss is not None and (_weapon(tok) or tok.lemma_.lower() in lex.force_nouns):
+        # "its aircraft", "the group's fighters", "their troops": whoever the possessor stands for
+        if poss.i in idx.entity or poss.pos_ == "PRON" or poss.lemma_.lower() in lex.pronoun_orgs:
+            name = _name(poss, idx, prev_actor)
+            if name[0] is not None and name[0].lower() not in ("its", "their"):
+                return name
     hit = idx.entity_of(tok)
     if hit:
         return hit
@@ -715,7 +912,7 @@ def _name(
             and idx.entity[c.i][2]
         ):
             return idx.entity_of(c)  # "Daesh fighters", "FSA fighters" -> the group
-    return _np_text(tok), None
+    return _np_text(tok, without), None
 
 
 def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] | None:
@@ -861,11 +1058,35 @@ def _default_kind(cand: _Cand) -> str | None:
     return kinds["mode_kinds"].get(cand.mode or "")
 
 
+def _coordinated_verb(tok: Token) -> bool:
+    """'seized the depot and detained men': a second verb tells a second event ('arrests and
+    assassinations' in one campaign do not)."""
+    return tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX")
+
+
+def _in_question(tok: Token) -> bool:
+    """'How many people were taken?': a question asks whether or how, it does not report an event."""
+    sent = tok.sent
+    after = next((t for t in tok.doc[tok.i : sent.end] if t.text in ("?", ".", "!")), None)
+    if after is None or after.text != "?":
+        return False
+    opening = next((t for t in reversed(tok.doc[sent.start : tok.i]) if t.is_quote), sent[0])
+    return any(t.tag_ in ("WP", "WRB", "WDT") for t in tok.doc[opening.i : tok.i])
+
+
+def _plural(role: Token | str | None) -> bool:
+    return isinstance(role, str) or (role is not None and role.tag_ in ("NNS", "NNPS"))
+
+
 def _mentioned_before(cand: _Cand, place: tuple[str, str | None] | None, events: list[Event]) -> bool:
     """'the capture of the city' after 'X's takeover of the city': the same event named again."""
-    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in cand.trigger.children)
+    definite = any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+        or (c.dep_ == "poss" and c.ent_type_ in ("DATE", "TIME"))
+        for c in cand.trigger.children
+    )  # "the capture", "Tuesday's shelling"
     return definite and any(
-        ev.type == cand.type and ev.mode == cand.mode and (place is None or ev.place == place[0])
+        _same_event((ev.type, ev.mode), (cand.type, cand.mode)) and (place is None or ev.place == place[0])
         for ev in events
     )
 
@@ -879,11 +1100,15 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
         if tok.is_punct or tok.is_space:
             continue
         cand = _verb_candidate(tok, idx) or _noun_candidate(tok, idx)
-        if cand is not None:
+        if cand is not None and not _in_question(tok):
             cands.append(cand)
+    triggers: _Triggers = {}
+    for cand in cands:
+        if not cand.nominal:
+            triggers[cand.head.i] = (cand.type, cand.mode)
     built: list[tuple[_Cand, str, tuple[int, int], tuple[int, int]]] = []
     for cand in cands:
-        text, span, rng = _evidence(doc, rec.document.text, cand)
+        text, span, rng = _evidence(doc, rec.document.text, cand, triggers)
         cand.ev_range = rng
         built.append((cand, text, span, rng))
     # one event per clause: an event word inside a bigger event's clause of the same type (or the
@@ -897,8 +1122,9 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
                 for k in keep
                 if k[3][0] <= cand.trigger.i < k[3][1]
                 and (
-                    k[0].type == cand.type
-                    or cand.trigger.head.i == k[0].trigger.i
+                    _same_event((k[0].type, k[0].mode), (cand.type, cand.mode))
+                    or (k[0].type == cand.type and not _coordinated_verb(cand.trigger))
+                    or (cand.trigger.head.i == k[0].trigger.i and not _coordinated_verb(cand.trigger))
                     or cand.trigger.head.head.i == k[0].trigger.i
                 )
             ),
@@ -913,7 +1139,8 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
     events: list[Event] = []
     prev_actor: tuple[str, str | None] | None = None
     for cand, text, span, rng in keep:
-        actor, actor_id = _name(cand.actor, idx, prev_actor)
+        partner = frozenset([cand.target.i]) if isinstance(cand.target, Token) else frozenset()
+        actor, actor_id = _name(cand.actor, idx, prev_actor, without=partner)
         target, target_id = _name(cand.target, idx, prev_actor, is_actor=False)
         if target is not None and actor is not None and target == actor:
             target, target_id = None, None
@@ -951,6 +1178,6 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
         elif tm is not None:  # spaCy's DATE entity while the times extractor has nothing
             ev.time = tm.text
         events.append(ev)
-        if actor is not None:
-            prev_actor = (actor, actor_id)
+        if actor is not None and (actor_id or _plural(cand.actor)):
+            prev_actor = (actor, actor_id)  # what a later "they" can stand for
     return events
