@@ -15,9 +15,7 @@ def places(record, text):
 
 def test_tripoli_follows_the_country_the_report_is_about(record):
     _, lebanon = places(record, "Clashes erupted in Tripoli on Monday, Lebanese security sources said.")
-    _, libya = places(
-        record, "Militias in Tripoli fired rockets at the airport, the Libyan health ministry said."
-    )
+    _, libya = places(record, "Militias in Tripoli fired rockets at the airport, the Libyan health ministry said.")
     assert lebanon["Tripoli"].country == "LB"
     assert libya["Tripoli"].country == "LY"
 
@@ -58,9 +56,7 @@ def test_part_of_a_country_is_reported_as_the_country(record):
 
 
 def test_countryside_is_never_as_precise_as_a_city(record):
-    _, found = places(
-        record, "Shells fell on villages in the eastern Hama countryside, Syrian activists said."
-    )
+    _, found = places(record, "Shells fell on villages in the eastern Hama countryside, Syrian activists said.")
     assert found["Hama"].precision in ("admin1", "country")
 
 
@@ -110,3 +106,88 @@ def test_key_is_plain_and_stable(name):
 )
 def test_articles_and_hyphens_do_not_change_the_key(article, name):
     assert key(f"Tell {article}{name}") == key(f"Tell {name}")
+
+
+def test_wire_dateline_city_and_country_are_places(record):
+    rec, found = places(
+        record, "GOMA, Congo (Example Wire) — Rebels shelled a camp outside the city on Tuesday, officials said."
+    )
+    assert found["Goma"].country == "CD" and found["Goma"].feature == "city"
+    assert [m.text for m in found["Goma"].mentions] == ["GOMA"]
+    assert any(p.country == "CD" and p.feature == "country" for p in rec.places)
+    _, bare = places(record, "Title line\nBOGOTA — Dissidents attacked a police post overnight, the army said.")
+    assert bare["Bogotá"].country == "CO"
+
+
+def test_all_caps_labels_are_not_datelines(record):
+    _, found = places(record, "UPDATE — The ceasefire collapsed on Monday, a spokesman said.")
+    assert found == {}
+
+
+def test_congo_under_its_short_names(record):
+    rec, _ = places(record, "Troops of DR Congo entered Ituri province. The DRC army and Congo's police deployed.")
+    countries = {p.country for p in rec.places if p.feature == "country"}
+    assert countries == {"CD"}
+    _, found = places(record, "Refugees crossed into the Republic of the Congo on Friday.")
+    assert [p.country for p in found.values()] == ["CG"]
+
+
+def test_provinces_of_countries_across_conflicts(record):
+    _, found = places(
+        record,
+        "Dissidents attacked Suárez in Cauca department, Colombia. In Ethiopia, fighting spread from Tigray to "
+        "Amhara. Al-Shabaab hit a base in Somalia's Lower Shabelle region and insurgents raided Mozambique's "
+        "Cabo Delgado province.",
+    )
+    for name, iso in (
+        ("Cauca", "CO"),
+        ("Tigray", "ET"),
+        ("Amhara", "ET"),
+        ("Lower Shabelle", "SO"),
+        ("Cabo Delgado", "MZ"),
+    ):
+        assert found[name].country == iso and found[name].precision == "admin1", name
+    assert found["Suárez"].country == "CO"  # the report's country wins over a more populous namesake
+
+
+def test_a_province_named_like_a_company_needs_its_country(record):
+    _, found = places(record, "Meta said it removed the posts. Plateau residents disagreed with the decision.")
+    assert found == {}
+
+
+def test_mountain_ranges_are_regions_never_a_town_point(record):
+    _, found = places(
+        record, "Families fled the Nuba Mountains in Sudan. Smugglers cross the Andes and the Niger Delta."
+    )
+    assert found["Nuba Mountains"].country == "SD" and found["Nuba Mountains"].precision == "region"
+    assert found["Andes"].lat is None and found["Andes"].feature == "region"
+    assert "Niger" not in found
+
+
+def test_names_with_romance_particles(record):
+    _, found = places(record, "Insurgents raided Mocimboa da Praia, Mozambique, on Monday.")
+    assert found["Mocimboa da Praia"].country == "MZ"
+
+
+def test_village_missing_from_gazetteer_is_placed_in_its_area_without_a_point(record):
+    _, found = places(record, "Gunmen burned the village of Kabrousse in Burkina Faso's Sahel region.")
+    village = found["Kabrousse"]
+    assert village.country == "BF" and village.lat is None and village.precision == "admin1"
+    _, people = places(record, "Soldiers shot Ahmed in Syria and arrested Musa in Nigeria.")
+    assert set(people) == {"Syria", "Nigeria"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(["KYIV", "MOGADISHU", "DUHOK", "GOMA"]),
+    st.sampled_from(["", ", Ukraine", ", Iraq", ", Somalia"]),
+    st.sampled_from(["", " (Example Wire)", ", March 3 (Reuters)"]),
+    st.sampled_from([" — ", " - ", " -- "]),
+)
+def test_dateline_spans_index_their_text(record, city, region, outlet, dash):
+    text = f"{city}{region}{outlet}{dash}Shelling resumed overnight, officials said."
+    rec = record(text, upto="places")
+    assert rec.places
+    for pl in rec.places:
+        for m in pl.mentions:
+            assert text[m.span[0] : m.span[1]] == m.text

