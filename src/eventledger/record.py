@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-RECORD_VERSION = "1.1"  # 1.1: Attribution.stance
+RECORD_VERSION = "1.1"  # 1.1: Attribution.stance, Place.aliases
 
 Span = tuple[int, int]
 
@@ -70,6 +70,7 @@ class Entity:
 class Place:
     name: str  # gazetteer name
     mentions: list[Mention] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other spellings: the text's, the gazetteer's main name
     country: str | None = None  # ISO 3166 alpha-2
     admin1: str | None = None
     lat: float | None = None

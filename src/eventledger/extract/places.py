@@ -193,6 +193,10 @@ def extract(doc: Doc, rec: Record) -> list[Place]:
     for i, pl in enumerate(out):
         pl.mentions.sort(key=lambda m: m.span)
         pl.id = f"P{i + 1}"
+        for m in pl.mentions:  # every spelling the text used ("Deir Ezzor" beside "Deir ez-Zor")
+            form = re.sub(r"['’]s$", "", m.text)
+            if form != pl.name and form not in pl.aliases and not form.isupper():
+                pl.aliases.append(form)
     return out
 
 
@@ -466,8 +470,10 @@ def _acceptable(g: _Group, context: Counter) -> bool:
 def _place(e: Entry, g: _Group) -> Place:
     precision = _PRECISION.get(e.feature, "country")
     confidence = min(0.95, 0.45 + 0.1 * g.margin + 0.1 * len(g.cands))
+    name = _name_for(e, g)
     return Place(
-        name=_name_for(e, g),
+        name=name,
+        aliases=[e.name] if e.name != name else [],  # the gazetteer's main name for a text spelling
         country=e.country,
         admin1=e.admin1,
         lat=e.lat,
