@@ -33,6 +33,7 @@ NUMBERS: dict[str, int] = _D["numbers"]
 UNITS: dict[str, str] = _D["units"]
 CUES: frozenset[str] = frozenset(_D["year_cues"])
 HABITUAL: frozenset[str] = frozenset(_D["habitual_before"])
+SINCE_TO_PUBLICATION: bool = _D["since_runs_to_publication"]
 
 
 def _words(words: Collection[str]) -> str:
@@ -87,37 +88,59 @@ _WEEKDAY = (rf"(?:(?P<which>{_words(['last', 'this past', 'this', 'next', 'this 
             rf"(?P<wd>{_WD})(?:\s+{_words(_D['day_periods'])}\b)?")
 
 # (kind, pattern). Overlapping matches are settled by length, then by this order.
-_RULES: list[tuple[str, str]] = [
-    ("date", r"(?<![\d-])(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d>\d{2})(?![\d-])"),
-    ("date", _DATE_DMY),
-    ("date", _DATE_MDY),
-    ("date", _DATE_NUMERIC),
-    ("month", rf"{_MPART}(?P<mon>{_MONTH_ANY})(?:,|\s+(?i:of))?\s+{_YEARX}"),
-    ("season", rf"{_THE}(?P<season>{_SEASON})(?:\s+(?i:of))?\s+{_YEARX}"),
-    ("year", rf"{_YPART}(?:\s*[-–]\s*|\s+)(?P<y>{_YEAR})"),
-    ("years", rf"(?P<y>{_YEAR})\s*[-–/]\s*(?P<y2>(?:1[89]|20)\d\d|\d\d)(?![\w/-])"),
-    ("year", rf"(?P<y>{_YEAR})"),
-    ("decade", rf"{_THE}{_DPART}(?:(?P<dec>1[89]\d0|20\d0)s|['’](?P<dec2>\d0)s)\b"),
-    ("decade", rf"(?i:the)\s+{_DPART}(?P<dec2>[3-9]0)s\b"),
-    ("calendar", _CALENDAR),
-    ("calendar", rf"{_YPART}\s+(?P<which>(?i:the))\s+(?P<cu>{_words(['month', 'year'])})\b"),
-    ("calendar", _THE_WEEKEND),
-    ("so_far", _SO_FAR),
-    ("rolling", _ROLLING),
-    ("ago", rf"(?P<n>{_NUM})\s+(?P<unit>{_words(UNITS)})\s+(?i:ago)\b"),
-    ("day", rf"(?<![\w-])(?P<dw>{_words(DAY_WORDS)})\b"),
-    ("weekday", _WEEKDAY),
-    ("month_rel", rf"(?P<which>{_LAST})\s+(?P<mon>{_MONTH})"),
-    ("month", rf"{_MPART}(?P<mon>{_MONTH})"),
-    ("season_rel", rf"{_THE}(?P<which>{_LAST}|(?i:past))\s+(?P<season>{_SEASON})\b"),
-    ("season", rf"{_THE}(?P<season>{_SEASON_PLAIN})\b{_NOT_OF}"),
+# (kind, trigger, pattern): every match holds a word of its trigger class (see ``_TRIGGERS``).
+_RULES: list[tuple[str, str, str]] = [
+    ("date", "digit", r"(?<![\d-])(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d>\d{2})(?![\d-])"),
+    ("date", "digit", _DATE_DMY),
+    ("date", "digit", _DATE_MDY),
+    ("date", "digit", _DATE_NUMERIC),
+    ("month", "month", rf"{_MPART}(?P<mon>{_MONTH_ANY})(?:,|\s+(?i:of))?\s+{_YEARX}"),
+    ("season", "season", rf"{_THE}(?P<season>{_SEASON})(?:\s+(?i:of))?\s+{_YEARX}"),
+    ("year", "digit", rf"{_YPART}(?:\s*[-–]\s*|\s+)(?P<y>{_YEAR})"),
+    ("years", "digit", rf"(?P<y>{_YEAR})\s*[-–/]\s*(?P<y2>(?:1[89]|20)\d\d|\d\d)(?![\w/-])"),
+    ("year", "digit", rf"(?P<y>{_YEAR})"),
+    ("decade", "digit", rf"{_THE}{_DPART}(?:(?P<dec>1[89]\d0|20\d0)s|['’](?P<dec2>\d0)s)\b"),
+    ("decade", "digit", rf"(?i:the)\s+{_DPART}(?P<dec2>[3-9]0)s\b"),
+    ("calendar", "relative", _CALENDAR),
+    ("calendar", "unit", rf"{_YPART}\s+(?P<which>(?i:the))\s+(?P<cu>{_words(['month', 'year'])})\b"),
+    ("calendar", "weekend", _THE_WEEKEND),
+    ("so_far", "relative", _SO_FAR),
+    ("rolling", "relative", _ROLLING),
+    ("ago", "ago", rf"(?P<n>{_NUM})\s+(?P<unit>{_words(UNITS)})\s+(?i:ago)\b"),
+    ("day", "day", rf"(?<![\w-])(?P<dw>{_words(DAY_WORDS)})\b"),
+    ("weekday", "weekday", _WEEKDAY),
+    ("month_rel", "month", rf"(?P<which>{_LAST})\s+(?P<mon>{_MONTH})"),
+    ("month", "month", rf"{_MPART}(?P<mon>{_MONTH})"),
+    ("season_rel", "season", rf"{_THE}(?P<which>{_LAST}|(?i:past))\s+(?P<season>{_SEASON})\b"),
+    ("season", "season", rf"{_THE}(?P<season>{_SEASON_PLAIN})\b{_NOT_OF}"),
 ]
-_COMPILED = [(kind, re.compile(p)) for kind, p in _RULES]
+_COMPILED = [(kind, trigger, re.compile(p)) for kind, trigger, p in _RULES]
+# What every match of a rule must contain. Plain alternations, as in the rules (no word boundary before
+# them), so that running a rule only around its triggers finds exactly what running it everywhere finds.
+_TRIGGERS = {
+    "digit": r"\d",
+    "month": _MONTH_ANY,
+    "weekday": _WD,
+    "season": _SEASON,
+    "relative": _words(["last", "this", "next", "past", "coming"]),
+    "unit": _words(["month", "year"]),
+    "weekend": "(?i:weekend)",
+    "ago": r"(?i:ago)\b",
+    "day": _words({w.split()[-1] for w in DAY_WORDS}),
+}
+_TRIGGER = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _TRIGGERS.items()))
+# Longest stretch of a match before / after its trigger ("the second quarter of | 2014"), with room
+# for the rules' look-arounds; expressions are short, so these are generous.
+_BEFORE, _AFTER = 64, 96
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|(?i:to|until|till|through|and))\s*")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?i:and|or))\s*")
 _PREFIX = re.compile(r"(?i:(between|from|since))\s+$")
 _YEAR_LIST = re.compile(rf"{_YEAR},\s*")
 _LAST_WORD = re.compile(r"([\w'’]+)\W*$")
+# The end of a sentence or paragraph, roughly: how far a story's year carries (see ``_in_narrative``).
+_SENT_BREAK = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n")
+_ANCHORS = frozenset({"date", "month", "season", "year"})
+_OPEN_ENDED = frozenset(_D["open_ended_before"])
 
 
 @dataclass
@@ -180,15 +203,36 @@ def _fields(m: re.Match[str]) -> dict[str, Any]:
     return f
 
 
+def windows(text: str) -> dict[str, list[tuple[int, int]]]:
+    """For each trigger class, the stretches of ``text`` around its words, merged: where its rules can match.
+
+    Every match holds a trigger with at most ``_BEFORE`` characters before it and ``_AFTER`` after,
+    so running each rule on its stretches finds what running it on the whole text finds, at a fraction
+    of the cost: most sentences of a long report name no time, and a rule that needs "ago" or a
+    weekday runs on a few short stretches only.
+    """
+    out: dict[str, list[tuple[int, int]]] = {k: [] for k in _TRIGGERS}
+    for m in _TRIGGER.finditer(text):
+        spans = out[m.lastgroup or ""]
+        lo, hi = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return out
+
+
 def scan(text: str) -> list[Cand]:
     """Every match of every rule, overlapping; ``select`` picks among them."""
     out = []
-    for kind, rx in _COMPILED:
-        for m in rx.finditer(text):
-            f = _fields(m)
-            if kind == "rolling" and f["which"] == "last" and "the" not in f and "n" not in f:
-                continue  # "last week" is the calendar week: the "calendar" rule reads it
-            out.append(Cand(m.start(), m.end(), kind, f))
+    where = windows(text)
+    for kind, trigger, rx in _COMPILED:
+        for lo, hi in where[trigger]:
+            for m in rx.finditer(text, lo, hi):
+                f = _fields(m)
+                if kind == "rolling" and f["which"] == "last" and "the" not in f and "n" not in f:
+                    continue  # "last week" is the calendar week: the "calendar" rule reads it
+                out.append(Cand(m.start(), m.end(), kind, f))
     return out
 
 
@@ -223,7 +267,10 @@ def select(cands: list[Cand]) -> list[Cand]:
 
 
 def combine(text: str, cands: list[Cand]) -> list[Cand]:
-    """Join "from May to July 2015", "between 2012 and 2014", "2013-2014"; mark "since 2011"."""
+    """Join "from May to July 2015", "between 2012 and 2014", "2013-2014".
+
+    "since 2011" is the year itself, or 2011 to publication if the data say so (``since_runs_to_publication``).
+    """
     out: list[Cand] = []
     i = 0
     while i < len(cands):
@@ -243,7 +290,7 @@ def combine(text: str, cands: list[Cand]) -> list[Cand]:
                     continue
         if i + 1 < len(cands) and _LIST_GAP.fullmatch(text, a.end, cands[i + 1].start):
             a = _lend_year(a, cands[i + 1])  # "in January and February 2015": January 2015
-        if word == "since" and a.kind not in ("rolling", "so_far", "ago"):
+        if word == "since" and SINCE_TO_PUBLICATION and a.kind not in ("rolling", "so_far", "ago"):
             out.append(Cand(pre.start(), a.end, "since", parts=(a,)))
         else:
             out.append(a)
@@ -268,11 +315,42 @@ def find(text: str, published: date | None, *, dated: Callable[[int, int], bool]
     cands = [c for c in scan(text) if not reject(c.start, c.end) and not _habitual(text, c)
              and (not c.needs_cue or cued(text, c) or dated(c.start, c.end))]
     out = []
+    anchor: tuple[int, Interval] | None = None  # the last written year: (where it ends, what it names)
     for c in combine(text, select(cands)):
-        iv = resolve(c, published, future(c.start, c.end))
-        if iv is not None:
-            out.append((c, iv))
+        fut = future(c.start, c.end)
+        if anchor and not fut and published and _SENT_BREAK.subn("", text[anchor[0]:c.start])[1] <= 1:
+            c = _in_narrative(c, anchor[1], published)
+        iv = resolve(c, published, fut)
+        if iv is None:
+            continue
+        out.append((c, iv))
+        if c.kind in _ANCHORS and ({"y", "yrel"} & c.f.keys()) and iv.start.year == iv.end.year and not (
+                (w := _LAST_WORD.search(text, max(0, c.start - 30), c.start)) and w.group(1).lower() in _OPEN_ENDED):
+            anchor = (c.end, iv)  # "since 2011" is background: it does not set the story's year
     return out
+
+
+def _in_narrative(c: Cand, anchor: Interval, pub: date) -> Cand:
+    """A month or day without a year, told right after a past year: "He was detained in October 2019.
+    In December, he was moved" is December 2019, not the December before publication.
+
+    The story's year holds only for the next sentence or so, and only when it lies before the
+    publication year (news otherwise speaks of the current year); a month earlier than the anchor's
+    moves into the following year, as a narrative runs forward.
+    """
+    if c.kind == "range":
+        a, b = c.parts
+        if {a.kind, b.kind} <= {"date", "month"} and not {"y", "yrel"} & (a.f.keys() | b.f.keys()):
+            return Cand(c.start, c.end, c.kind, c.f, (_in_narrative(a, anchor, pub), _in_narrative(b, anchor, pub)))
+        return c
+    if c.kind not in ("date", "month") or {"y", "yrel"} & c.f.keys():
+        return c
+    y = anchor.start.year
+    if anchor.start.month == anchor.end.month and c.f["m"] < anchor.start.month:
+        y += 1
+    if y >= pub.year or (y, c.f["m"]) > (pub.year, pub.month):
+        return c
+    return Cand(c.start, c.end, c.kind, {**c.f, "y": y}, c.parts)
 
 
 # --- resolution --------------------------------------------------------------------------
@@ -338,6 +416,8 @@ def _parted(lo: date, hi: date, part: str | None, unit: str) -> tuple[date, date
         a, b = YEAR_PARTS[part]
         return date(lo.year, a, 1), _month_end(lo.year, b)
     a, b = MONTH_PARTS[part]
+    if a < 0:  # counted from the month's end: "the last week of February"
+        return hi + timedelta(days=a + 1), hi + timedelta(days=b + 1)
     return lo.replace(day=a), lo.replace(day=min(b, hi.day))
 
 
@@ -429,7 +509,7 @@ def _resolve(c: Cand, pub: date | None, fut: bool) -> Interval | None:
         return Interval(date(f["dec"] + a, 1, 1), date(f["dec"] + b, 12, 31),
                         "range" if f.get("part") else "decade", False)
     if k in ("range", "since"):
-        return _resolve_compound(c, pub, fut)
+        return _resolve_range(c, pub, fut)
     if pub is None:
         return None
     return _resolve_relative(c, pub, fut)
@@ -479,7 +559,7 @@ def _resolve_relative(c: Cand, pub: date, fut: bool) -> Interval | None:
     return None
 
 
-def _resolve_compound(c: Cand, pub: date | None, fut: bool) -> Interval | None:
+def _resolve_range(c: Cand, pub: date | None, fut: bool) -> Interval | None:
     if c.kind == "since":
         inner = resolve(c.parts[0], pub, False)
         if inner is None or pub is None or inner.start > pub:

@@ -20,6 +20,7 @@ from eventledger.record import Record, Time
 _D = load_data("times.json")
 _FUTURE_AUX = frozenset(_D["future_aux"])
 _FUTURE_HEADS = frozenset(_D["future_heads"])
+_SCHEDULED = frozenset(_D["scheduled"])
 _YEAR_ADJECTIVE_AFTER = frozenset(_D["year_adjective_after"])
 # Entity labels whose numbers are not dates: a law's number, a sum, a count, a named building.
 _NOT_TIME = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "LAW", "PRODUCT", "FAC", "ORG", "ORDINAL"})
@@ -33,14 +34,29 @@ def _published(rec: Record) -> date | None:
 
 
 def _is_future(tok: Token) -> bool:
-    """Whether the verb governing ``tok`` is future: "will meet on Tuesday", "is due to vote in May"."""
+    """Whether the verb governing ``tok`` is future: "will meet on Tuesday", "is due to vote in May",
+    "is scheduled for Sunday", "the UN is to vote on Monday"."""
+    scheduled = via_noun = False
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
             break
+        scheduled |= tok.lower_ in _SCHEDULED
+        via_noun |= tok.pos_ == "NOUN"
         tok = tok.head
-    if any(ch.dep_ in ("aux", "auxpass") and ch.lower_ in _FUTURE_AUX for ch in tok.children):
+    auxes = [ch for ch in tok.children if ch.dep_ in ("aux", "auxpass")]
+    if any(ch.lower_ in _FUTURE_AUX for ch in auxes):
         return True
-    return tok.dep_ == "xcomp" and tok.head.lower_ in _FUTURE_HEADS
+    # a plan stated in the present: "is scheduled for", "are due on" ("was scheduled" may be long past)
+    present = tok.tag_ in ("VBZ", "VBP") or any(ch.tag_ in ("VBZ", "VBP") for ch in auxes)
+    if present and (scheduled or tok.lower_ in _SCHEDULED):
+        return True
+    if tok.dep_ != "xcomp":
+        return False
+    head = tok.head
+    # "is to vote": present "be" with a to-infinitive is a plan or an order; not when the time belongs
+    # to a noun on the way ("is to blame for the attack on Monday": the attack is past)
+    return head.lower_ in _FUTURE_HEADS or (not via_noun and head.lemma_ == "be" and head.tag_ in ("VBZ", "VBP")
+                                            and any(ch.lower_ == "to" for ch in tok.children))
 
 
 def _counted(doc: Doc, span: Span) -> bool:
@@ -69,7 +85,9 @@ def extract(doc: Doc, rec: Record) -> list[Time]:
         return all(date_chars[s:e])
 
     def reject(s: int, e: int) -> bool:
-        if text[s:e].isdigit() and any(other_chars[s:e]) and not any(date_chars[s:e]):
+        if not text[s:e].isdigit():
+            return False  # a month or a weekday is named: "May 11 drones" is a date, not a count
+        if any(other_chars[s:e]) and not any(date_chars[s:e]):
             return True  # "Resolution 2254", "2000 (fighters)": a number spaCy reads as something else
         sp = span_of(s, e)
         return sp is not None and len(sp) > 0 and _counted(doc, sp)
