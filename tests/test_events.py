@@ -327,3 +327,123 @@ def test_coordinated_parties_agree_with_each_other(record):
 
 def test_pledging_money_is_not_an_agreement(record):
     assert [e.type for e in events_of(record, "Donors pledged more.")] == []
+
+
+# ---------------------------------------------------------------- round 3: wider lexicon, roles, places
+
+
+def test_two_sided_clash_names_first_party_actor_and_other_target(record):
+    ev = one(events_of(record, "Government troops and the Jade Militia clashed in the village of Mabanda."), "ASSAULT")
+    assert ev.actor == "Government troops"
+    assert "Jade Militia" in ev.target
+
+
+def test_fighting_between_two_parties_is_an_assault(record):
+    ev = one(events_of(record, "Fighting broke out between the army and the Sable Front near Kindu."), "ASSAULT")
+    assert ev.actor == "army" and "Sable Front" in ev.target
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "mode"),
+    [
+        ("Soldiers fired on civilians gathered at the market.", "ASSAULT", "firearms"),
+        ("The army said it had neutralised 14 fighters in the forest.", "ASSAULT", None),
+        ("Settlers tore up the road to the village.", "ASSAULT", "destroy"),
+        ("Soldiers took over homes in the village.", "COERCE", "seize"),
+        ("The militia cut the main road to the border.", "COERCE", "blockade"),
+        ("Ambulances were kept from reaching the wounded.", "COERCE", "restrict"),
+        ("The armed group imposed a tax on farmers in the district.", "COERCE", "confiscate"),
+        ("The president ordered 3,000 troops to the border.", "MOBILIZE", "troops"),
+        ("The monitors documented 37 drone strikes in the region.", "ASSAULT", "aerial"),
+    ],
+)
+def test_conflict_verbs_beyond_the_core_lexicon(record, text, type_, mode):
+    ev = one(events_of(record, text), type_)
+    assert ev.mode == mode
+
+
+def test_explosive_device_is_how_and_the_convoy_is_whom(record):
+    ev = one(events_of(record, "The insurgents detonated explosive devices against a military convoy."), "ASSAULT")
+    assert ev.mode == "explosives"
+    assert ev.target == "military convoy"
+
+
+def test_driven_out_makes_the_driver_the_actor(record):
+    ev = one(events_of(record, "The army was driven out of the hills by the Sable Front."), "ASSAULT")
+    assert "Sable Front" in ev.actor and ev.target == "army"
+
+
+def test_conditional_warning_of_harm_is_a_threat_but_a_gloomy_forecast_is_not(record):
+    ev = one(
+        events_of(record, "The commander warned that further attacks could follow if the ransom was not paid."),
+        "THREATEN",
+    )
+    assert ev.actor == "commander"
+    assert ev.evidence.endswith("if the ransom was not paid")
+    events = events_of(record, "The agency warned that its funding would run out unless donors paid.")
+    assert [e for e in events if e.type == "THREATEN"] == []
+
+
+def test_agreement_between_two_parties(record):
+    ev = one(events_of(record, "An agreement between the government and the Sable Front was signed."), "AGREE")
+    assert ev.actor == "government" and "Sable Front" in ev.target
+
+
+def test_made_to_sit_is_coercion_and_the_confiscation_is_the_gunmen_s(record):
+    events = events_of(record, "Gunmen made the men sit on the ground and confiscated their phones.")
+    made = next(e for e in events if e.mode == "restrict")
+    taken = next(e for e in events if e.mode == "confiscate")
+    assert made.actor == taken.actor == "Gunmen"
+    assert made.target == "men"
+
+
+def test_fighters_of_an_organisation_act_for_it(record):
+    ev = one(events_of(record, "Fighters from the Sable Front attacked the village."), "ASSAULT")
+    assert "Sable Front" in ev.actor
+    ev = one(events_of(record, "Forces loyal to General Mabele shelled the camp."), "ASSAULT")
+    assert "Mabele" in ev.actor
+
+
+def test_relative_pronoun_is_never_the_victim(record):
+    ev = one(events_of(record, "A boy, Idris, who was shot in the leg, died in hospital."), "ASSAULT")
+    assert ev.target == "Idris"
+
+
+def test_agentless_casualties_are_carried_to_the_group_just_named(record):
+    events = events_of(record, "The Sable Front stormed Kiwanja on Monday. Twelve civilians were killed there.")
+    killed = next(e for e in events if e.trigger == "killed")
+    assert "Sable Front" in killed.actor
+    assert killed.confidence < 0.5
+
+
+def test_request_to_release_is_not_a_release(record):
+    events = events_of(record, "The families called on the militia to release all the hostages.")
+    assert [e.type for e in events if e.type == "RETREAT"] == []
+    assert one(events, "REQUEST").target == "militia"
+
+
+def test_place_of_a_reporting_source_is_not_the_event_place(record):
+    text = "The health ministry in Kassala said two farmers were shot dead by soldiers."
+    ev = one(events_of(record, text), "ASSAULT")
+    assert ev.place != "Kassala"
+
+
+def test_dateline_is_the_place_when_the_sentence_names_none(record):
+    text = (
+        "KASSALA, Sudan (Wire) - Aid workers described a tense week. Shops shut early.\n\n"
+        "Soldiers detained five students on Monday."
+    )
+    ev = one(events_of(record, text), "COERCE")
+    assert ev.place == "Kassala"
+    first = events_of(record, "KASSALA, Sudan (Wire) - Soldiers detained five students on Monday.")[0]
+    assert first.evidence.startswith("Soldiers detained")
+
+
+def test_casualties_in_a_relative_clause_of_an_airstrike_are_one_event(record):
+    events = events_of(record, "An airstrike that killed or injured 20 civilians hit the market in Hajar.")
+    assert len([e for e in events if e.type == "ASSAULT"]) == 1
+
+
+def test_guessed_agreement_is_not_reported(record):
+    events = events_of(record, "The calm suggested there was some kind of agreement between the rebels and the army.")
+    assert [e for e in events if e.type == "AGREE"] == []

@@ -10,6 +10,7 @@ the project forbids; the parse rules below run on the model already loaded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -59,6 +60,14 @@ _RELATIVE = {"who", "that", "which", "whom"}
 _MAX_SUBJECT_TOKENS = 12
 _FALLBACK_ACTOR_LABELS = {"ORG", "PERSON", "GPE", "NORP"}
 _FALLBACK_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_HARM_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
+_PERPETRATOR_KINDS = {"armed_group", "military"}
+_MAIN_PLACE_FEATURES = {"city", "admin1", "landmark", None}
+# "KUTUM, Sudan (Agency) -": a dateline opens a story's first paragraph with its place in capitals
+_DATELINE_WINDOW = 600  # characters: the headline and first paragraph
+_DATELINE = re.compile(
+    r"^([A-Z][A-Z .'-]{2,40})(?:, [A-Z][\w .'-]{1,40})?(?: \([^)\n]{1,40}\))? ?[-\u2013\u2014]", re.M
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,14 @@ class _Lexicon:
     people_readings: frozenset
     force_nouns: frozenset  # fighters, troops, aircraft: the possessor is the actor
     aid_goods: frozenset
+    affiliation_words: frozenset  # "forces loyal to X": X is who acts
+    affiliation_preps: frozenset  # "fighters of X", "operations by X"
+    causative_verbs: frozenset  # "made the men sit": the one who made them is who acts after
+    request_words: frozenset  # "demanded the release of": the demand is the event, not a release
+    instrument_verbs: frozenset  # "detonated explosives against X": the object is the weapon, the target is X
+    report_verbs: frozenset
+    threat_words: frozenset  # what a threat promises: an attack, arrests, reprisals (not 'funding would run out')
+    speculation_verbs: frozenset  # "suggested there was some kind of agreement": a guess, not a report
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +130,16 @@ def _lex() -> _Lexicon:
         people_readings=frozenset(d["people_readings"]),
         force_nouns=frozenset(d["force_nouns"]),
         aid_goods=frozenset(d["aid_goods"]),
+        affiliation_words=frozenset(d["affiliation_words"]),
+        affiliation_preps=frozenset(d["affiliation_preps"]),
+        causative_verbs=frozenset(d["causative_verbs"]),
+        request_words=frozenset(d["modality"]["request_words"]),
+        instrument_verbs=frozenset(d["instrument_verbs"]),
+        report_verbs=frozenset(d["modality"]["report_verbs"]),
+        threat_words=frozenset(d["threat_words"])
+        | {k for k, v in d["verbs"].items() if v["type"] in _HARM_TYPES}
+        | {k for k, v in d["nouns"].items() if v["type"] in _HARM_TYPES},
+        speculation_verbs=frozenset(d["speculation_verbs"]),
     )
 
 
@@ -154,6 +181,39 @@ class _Index:
                     for t in e:
                         self.time[t.i] = e
         self.place_tokens = sorted(self.place)
+        self.kind = {ent.id: ent.kind for ent in rec.entities if ent.id}
+        self.source_tokens = self._source_tokens()
+        self.main_place = self._main_place()
+
+    def _source_tokens(self) -> set[int]:
+        """Words naming who reports ('the health ministry in Ramallah said'): their places are the
+        source's, never the event's."""
+        lex = _lex()
+        out: set[int] = set()
+        for t in self.doc:
+            if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.report_verbs:
+                for c in t.children:
+                    if c.dep_ == "nsubj":
+                        out.update(range(c.left_edge.i, c.right_edge.i + 1))
+            elif t.lower_ == "according" and t.dep_ == "prep":
+                out.update(range(t.i, t.right_edge.i + 1))
+        return out
+
+    def _main_place(self) -> tuple[str, str | None] | None:
+        """Where the story is: its dateline place, else the town or province it names most often."""
+        text = self.rec.document.text
+        for m in _DATELINE.finditer(text[:_DATELINE_WINDOW]):
+            for p in self.place_tokens:
+                if m.start(1) <= self.doc[p].idx < m.end(1):
+                    return self.place_of(self.doc[p])
+        if not self.rec.places:
+            return None
+        best = max(
+            (pl for pl in self.rec.places if pl.feature in _MAIN_PLACE_FEATURES and pl.mentions),
+            key=lambda pl: (len(pl.mentions), -pl.mentions[0].span[0]),
+            default=None,
+        )
+        return (best.name, best.id or None) if best is not None and len(best.mentions) > 1 else None
 
     def _mark(self, table: dict, span: tuple[int, int], value) -> None:
         sp = self.doc.char_span(span[0], span[1], alignment_mode="expand")
@@ -200,7 +260,7 @@ class _Index:
         for p in self.place_tokens:
             if p >= i:
                 break
-            if self.doc[p].idx >= not_before_char:
+            if self.doc[p].idx >= not_before_char and p not in self.source_tokens:
                 best = p
         return self.place_of(self.doc[best]) if best is not None else None
 
@@ -214,6 +274,22 @@ class _Index:
             t = self.doc[j]
             if t.tag_ == "NNS" and t.lemma_.lower() in lex.force_nouns and t.dep_ in _SUBJ:
                 return _np_text(t), None
+        return None
+
+    def perpetrator_before(self, trigger: Token) -> tuple[str, str | None] | None:
+        """The armed group or force a report has just named (earlier in the sentence, in the sentence
+        before, or in the paragraph) for harm it then tells without an agent; never a source that speaks."""
+        text = self.rec.document.text
+        sent = trigger.sent
+        line_start = text.rfind("\n", 0, sent.start_char) + 1
+        prev_start = self.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        floor = min(line_start, prev_start)
+        for j in range(trigger.i - 1, -1, -1):
+            if self.doc[j].idx < floor:
+                break
+            hit = self.entity.get(j)
+            if hit and hit[2] and j not in self.source_tokens and self.kind.get(hit[1] or "") in _PERPETRATOR_KINDS:
+                return self.entity_of(self.doc[j])
         return None
 
     def last_org_before(self, i: int) -> tuple[str, str | None] | None:
@@ -238,6 +314,7 @@ class _Cand:
     target: Token | str | None = None
     place_hint: Token | None = None
     ev_range: tuple[int, int] = (0, 0)  # token range of the evidence
+    wide: bool = False  # the evidence takes in the verb's complement clause ("warned that ... if ...")
     numbers: list = field(default_factory=list)
 
 
@@ -359,7 +436,15 @@ def _subject(verb: Token) -> Token | None:
                 return tok.head
             return subj
         if tok.dep_ == "conj":
-            tok = tok.head
+            head = tok.head
+            if (
+                tok.tag_ in ("VBD", "VBZ", "VBP")
+                and head.tag_ == "VB"
+                and head.dep_ in ("ccomp", "xcomp")
+                and head.head.lemma_.lower() in _lex().causative_verbs
+            ):  # "made the men sit and confiscated their phones": a finite verb cannot share a bare
+                head = head.head  # infinitive's subject; it goes with the one who made them
+            tok = head
         elif tok.dep_ == "xcomp":
             if tok.head.lemma_ == "be":
                 return None
@@ -383,6 +468,10 @@ def _agent(verb: Token) -> Token | None:
 def _verb_entry(tok: Token, idx: _Index) -> dict | None:
     lex = _lex()
     key = _key(tok)
+    if key not in lex.verbs and key not in lex.verb_objects:
+        return None
+    if _names_people(tok):
+        return None
     for entry in lex.verb_objects.get(key, ()):
         if "particle" in entry and not any(
             c.dep_ == "prt" and c.lower_ == entry["particle"] for c in tok.children
@@ -391,6 +480,15 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
         if "prep" in entry and not any(
             c.dep_ in ("prep", "prt") and c.lower_ == entry["prep"] for c in tok.children
         ):
+            continue
+        if "complement_verbs" in entry and not any(
+            c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in entry["complement_verbs"] and _is_person(
+                _child(c, "nsubj") or _child(tok, "dobj"), idx
+            )
+            for c in tok.children
+        ):
+            continue
+        if entry.get("needs") == "object" and _patient(tok) is None:
             continue
         if "objects" in entry:
             obj = _patient(tok)
@@ -430,6 +528,8 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
         return None
     if needs == "no_object" and _child(tok, "dobj") is not None:
         return None
+    if needs == "conditional" and not _conditional(tok):
+        return None
     if needs == "no_person_object" and _is_person(patient, idx):
         return None
     if entry.get("not_kin_subject"):  # "my husband took our daughters to the stream" is no abduction
@@ -451,6 +551,19 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
     if _is_person(patient, idx) and "person_mode" in entry:
         return {**entry, "type": entry.get("person_type", entry["type"]), "mode": entry["person_mode"]}
     return entry
+
+
+def _conditional(verb: Token) -> bool:
+    """'warned that attacks would follow if ...': a harm promised on a condition is a threat; a bare
+    warning ('warned of famine', 'warned the deal could collapse if ...') is not."""
+    lex = _lex()
+    marks = lex.modality["hypothetical_marks"]
+    for c in verb.children:
+        for t in [c, *(g for g in c.children if c.dep_ in ("ccomp", "xcomp", "prep"))]:
+            if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in t.children):
+                promised = t.head if t.head.i != verb.i else c
+                return any(w.lemma_.lower() in lex.threat_words for w in promised.subtree if w.i != verb.i)
+    return False
 
 
 def _cause(verb: Token) -> Token | None:
@@ -497,7 +610,7 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
         preps = (
             ("from", "of", "for", "against", "over")
             if entry.get("mode") == "seize"
-            else ("of", "for", "against")
+            else ("of", "for", "against", "on")
         )
         objs = _prep_objects(patient, preps)
         if entry.get("mode") == "seize":  # "from X" may hang anywhere under the clause
@@ -510,7 +623,22 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
             ]
         objs.sort(key=lambda po: preps.index(po[0]))  # who lost ground ("from X") before what was taken
         target = next((o for _, o in objs if not idx.is_place(o)), None)
-    mutual = entry["type"] in ("AGREE", "CONSULT", "COOPERATE")
+    if (
+        isinstance(target, Token)
+        and tok.lemma_.lower() in lex.instrument_verbs
+        and _weapon(target)
+        and not _is_person(target, idx)
+    ):  # "detonated explosive devices against a convoy": the device is how, the convoy is whom
+        target = next((o for _, o in _prep_objects(target, lex.target_preps) if not idx.is_place(o)), None)
+    if "complement_verbs" in entry:  # "made the men sit": whom they made
+        target = next(
+            (_child(c, "nsubj") for c in tok.children if c.dep_ in ("ccomp", "xcomp") and _child(c, "nsubj")),
+            _child(tok, "dobj"),
+        )
+    mutual = entry["type"] in ("AGREE", "CONSULT", "COOPERATE") or entry.get("mutual", False)
+    sides = _between(tok) or (_between(patient) if patient is not None else None) if mutual else None
+    if sides is not None:  # "signed an agreement between A and B"
+        actor, target = (actor if actor is not None and not _passive(tok) else sides[0]), sides[1]
     if mutual and actor is not None and (target is None or idx.is_time(target)):
         partner = _child(actor, "conj")  # "A and B agreed to ...": each is the other's counterpart
         if partner is not None:
@@ -526,13 +654,10 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
             tok,
             lex.target_preps
             | ({"from"} if entry.get("mode") == "seize" else set())
-            | ({"with"} if entry["type"] in ("AGREE", "CONSULT", "COOPERATE") else set()),
+            | ({"with"} if mutual else set()),
         )
         for _, pobj in _prep_objects(tok, ("to", "on", "in")):
-            extra += _prep_objects(
-                pobj,
-                ("with", "against") if entry["type"] in ("AGREE", "CONSULT", "COOPERATE") else ("against",),
-            )
+            extra += _prep_objects(pobj, ("with", "against") if mutual else ("against",))
         cand_target = next((o for _, o in extra if not idx.is_place(o) and not idx.is_time(o)), None)
         if cand_target is not None:
             target = cand_target
@@ -549,7 +674,8 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
         actor = actor or tok.head
         head = tok.head
         return _Cand(tok, entry["type"], entry.get("mode"), head, True, actor, target)
-    return _Cand(tok, entry["type"], entry.get("mode"), head, False, actor, target)
+    wide = entry.get("with_complement", False)
+    return _Cand(tok, entry["type"], entry.get("mode"), head, False, actor, target, wide=wide)
 
 
 def _agent_in(verb: Token) -> Token | None:
@@ -649,6 +775,8 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
     if entry.get("needs_aid_cargo") and not _carries_aid(tok):
         return None
     anchor = _anchor(tok)
+    if _guessed(anchor):
+        return None
     light = _light_verb(anchor)
     if entry.get("needs_light_verb") and light is None and not _prep_objects(anchor, lex.target_preps):
         return None
@@ -676,11 +804,23 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
         if isinstance(actor, Token) and actor.i == anchor.i:
             actor = _agent(light)
     target = _anti_target(tok) or _anti_target(anchor)
+    mutual = entry["type"] in ("AGREE", "CONSULT", "COOPERATE") or entry.get("mutual", False)
+    sides = None
+    if mutual:  # "fighting broke out between A and B", "an agreement between A and B"
+        hosts = (tok, anchor) + ((anchor.head,) if anchor.dep_ in _SUBJ else ())
+        sides = next((b for b in map(_between, hosts) if b is not None), None)
+    if entry.get("needs_between") and sides is None:
+        return None
+    if sides is not None:
+        actor, target = actor or sides[0], sides[1]
+    proposal = entry.get("needs_to") and _proposal(tok)
+    if entry.get("needs_to") and not proposal:
+        return None
     place_hint = None
     if target is None:
         for n in (tok, anchor) + ((light,) if light is not None else ()):
             for prep, o in _prep_objects(n, lex.nominal_target_preps):
-                if prep == "with" and entry["type"] not in ("AGREE", "CONSULT", "COOPERATE"):
+                if prep == "with" and not mutual:
                     continue
                 if idx.is_place(o):
                     place_hint = place_hint or o
@@ -692,7 +832,7 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
             if target is not None:
                 break
     if actor is None and target is None and place_hint is None and not (
-        entry.get("standalone") or entry.get("needs_aid_cargo")
+        entry.get("standalone") or entry.get("needs_aid_cargo") or proposal
     ):
         return None
     if (
@@ -756,7 +896,7 @@ def _core_length(np: Token) -> int:
     return n
 
 
-def _clause_range(head: Token, triggers: _Triggers) -> tuple[int, int]:
+def _clause_range(head: Token, triggers: _Triggers, wide: bool = False) -> tuple[int, int]:
     """Tokens of the clause headed by ``head``: its own arguments, not other clauses or asides.
 
     Adjuncts before the subject ("In mid 2014, after ...,") are left out: the clause an analyst
@@ -768,7 +908,12 @@ def _clause_range(head: Token, triggers: _Triggers) -> tuple[int, int]:
         conditional = c.dep_ == "advcl" and any(
             m.dep_ == "mark" and m.lower_ in _lex().modality["hypothetical_marks"] for m in c.children
         )
-        if (c.dep_ in _EXCLUDED_CLAUSE_DEPS and not conditional and not _part_of_clause(head, c, triggers)) or (
+        own = wide and c.dep_ in ("ccomp", "xcomp")
+        if (
+            c.dep_ in _EXCLUDED_CLAUSE_DEPS
+            and not (conditional or own)
+            and not _part_of_clause(head, c, triggers)
+        ) or (
             c.dep_ == "prep" and c.lower_ == "according"
         ):
             continue
@@ -817,7 +962,7 @@ def _without_trailing_aside(doc: Doc, lo: int, hi: int, trigger: int) -> int:
 def _evidence(
     doc: Doc, text: str, cand: _Cand, triggers: _Triggers
 ) -> tuple[str, tuple[int, int], tuple[int, int]]:
-    lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head, triggers)
+    lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head, triggers, cand.wide)
     lo, hi = min(lo, cand.trigger.i), max(hi, cand.trigger.i + 1)
     # a clause never runs across a line break (headlines and captions are parsed with the next line)
     t0 = cand.trigger.idx
@@ -828,6 +973,9 @@ def _evidence(
         lo += 1
     while doc[hi - 1].idx >= line_end:
         hi -= 1
+    dateline = _DATELINE.match(text, line_start) if line_start < _DATELINE_WINDOW else None
+    while dateline is not None and lo < hi - 1 and doc[lo].idx < dateline.end():
+        lo += 1  # "KASSALA, Sudan (Wire) -" says where the story was filed, not what happened
     hi = _without_trailing_aside(doc, lo, hi, cand.trigger.i)
     s, e = trim(text, doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
     # a dangling quotation or bracket at either edge is trimmed; keep the span exact
@@ -873,7 +1021,7 @@ def _name(
     if idx.is_time(role):
         return None, None
     lex = _lex()
-    tok = role
+    tok = _antecedent(role)
     if tok.lemma_.lower() in lex.quantifiers or tok.lower_ in lex.quantifiers or tok.like_num:
         obj = _of_object(tok)
         if obj is not None:
@@ -902,6 +1050,10 @@ def _name(
     hit = idx.entity_of(tok)
     if hit:
         return hit
+    if is_actor and tok.lemma_.lower() in lex.force_nouns:
+        org = _affiliation(tok, idx)
+        if org is not None:
+            return org
     for c in tok.children:
         if (
             is_actor
@@ -915,6 +1067,57 @@ def _name(
     return _np_text(tok, without), None
 
 
+def _guessed(noun: Token) -> bool:
+    """'suggested there was some kind of agreement': an existence guessed at is no reported event."""
+    while noun.dep_ == "pobj" and noun.head.head.dep_ in ("attr", "nsubj"):  # "some kind of an agreement"
+        noun = noun.head.head
+    be = noun.head
+    if noun.dep_ != "attr" or not any(c.dep_ == "expl" for c in be.children):
+        return False
+    return be.dep_ in ("ccomp", "xcomp") and be.head.lemma_.lower() in _lex().speculation_verbs
+
+
+def _proposal(noun: Token) -> bool:
+    """'a demand to release', 'calls for a ceasefire': the noun asks for something, it is not a phone call."""
+    return any(
+        (c.dep_ in ("acl", "relcl") and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children))
+        or (c.dep_ == "prep" and c.lower_ == "for")
+        for c in noun.children
+    )
+
+
+def _between(tok: Token) -> tuple[Token, Token] | None:
+    """'fighting between A and B', 'an agreement between A and B': A is the first party, B the other."""
+    for _, a in _prep_objects(tok, ("between",)):
+        b = _child(a, "conj")
+        if b is not None:
+            return a, b
+    return None
+
+
+def _antecedent(tok: Token) -> Token:
+    """'a boy, Ali, who was shot': a relative pronoun stands for the noun it follows (and that noun's
+    name in apposition, when it has one); it is never itself who acts or suffers."""
+    if tok.lower_ not in _RELATIVE or tok.head.dep_ not in ("relcl", "acl") or tok.i > tok.head.i:
+        return tok
+    noun = tok.head.head
+    named = next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    return named or noun
+
+
+def _affiliation(tok: Token, idx: _Index) -> tuple[str, str | None] | None:
+    """'fighters of X', 'fighters from X', 'forces loyal to X': the organisation is who acts."""
+    lex = _lex()
+    objs = _prep_objects(tok, lex.affiliation_preps)
+    for c in tok.children:
+        if c.dep_ in ("amod", "acl") and c.lemma_.lower() in lex.affiliation_words:
+            objs += _prep_objects(c, ("to", "with"))
+    for _, o in objs:
+        if o.i in idx.entity:
+            return idx.entity_of(o)
+    return None
+
+
 def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] | None:
     """A place in the trigger's own phrases first, then in its sentence, then in the sentence before."""
     starts = [cand.trigger, cand.head] + ([cand.place_hint] if cand.place_hint is not None else [])
@@ -926,7 +1129,7 @@ def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] 
             if t.i in seen:
                 continue
             seen.add(t.i)
-            if t.i in idx.place:
+            if t.i in idx.place and t.i not in idx.source_tokens:
                 return idx.place_of(t)
             if t.lower_ == "there" and t.dep_ == "advmod":
                 hit = idx.last_place_before(t.i, max(0, idx.doc[sent_start].idx - 1000))
@@ -941,12 +1144,13 @@ def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] 
         frontier = nxt
     sent = cand.trigger.sent
     for t in sent:
-        if t.i in idx.place:
+        if t.i in idx.place and t.i not in idx.source_tokens:
             return idx.place_of(t)
-    # else the place the report was last at: earlier in the paragraph, or in the sentence before
+    # else the place the report was last at: earlier in the paragraph, or in the sentence before;
+    # else where the story is (its dateline, its main town)
     line_start = idx.rec.document.text.rfind("\n", 0, sent.start_char) + 1
     prev_start = idx.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
-    return idx.last_place_before(sent.start, min(line_start, prev_start))
+    return idx.last_place_before(sent.start, min(line_start, prev_start)) or idx.main_place
 
 
 def _time(cand: _Cand, idx: _Index, rng: tuple[int, int]):
@@ -1074,19 +1278,46 @@ def _in_question(tok: Token) -> bool:
     return any(t.tag_ in ("WP", "WRB", "WDT") for t in tok.doc[opening.i : tok.i])
 
 
+def _requested(tok: Token) -> bool:
+    """'called on the militia to release the hostages', 'a demand to withdraw': what someone asks for
+    has not happened; the request is the event."""
+    words = _lex().request_words
+    t = tok
+    for _ in range(4):
+        if t.head.i == t.i:
+            return False
+        if t.dep_ == "acl" and t.head.lemma_.lower() in words:
+            return True
+        if t.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep"):
+            return False
+        t = t.head
+        if t.lemma_.lower() in words:
+            return True
+    return False
+
+
+def _undone(cand: _Cand) -> bool:
+    """'Twelve civilians were killed', 'they had been beaten': harm told without who did it."""
+    return not cand.nominal and cand.type in ("ASSAULT", "COERCE") and _passive(cand.trigger)
+
+
 def _plural(role: Token | str | None) -> bool:
     return isinstance(role, str) or (role is not None and role.tag_ in ("NNS", "NNPS"))
 
 
 def _mentioned_before(cand: _Cand, place: tuple[str, str | None] | None, events: list[Event]) -> bool:
-    """'the capture of the city' after 'X's takeover of the city': the same event named again."""
+    """'the capture of the city' after 'X's takeover of the city', 'the deal, reached after talks' after
+    'A and B agreed': the same event named again (a participle's place is where that event was
+    reached, told only now)."""
+    noun = cand.trigger if cand.nominal else cand.trigger.head
     definite = any(
         (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
         or (c.dep_ == "poss" and c.ent_type_ in ("DATE", "TIME"))
-        for c in cand.trigger.children
+        for c in noun.children
     )  # "the capture", "Tuesday's shelling"
     return definite and any(
-        _same_event((ev.type, ev.mode), (cand.type, cand.mode)) and (place is None or ev.place == place[0])
+        _same_event((ev.type, ev.mode), (cand.type, cand.mode))
+        and (place is None or not cand.nominal or ev.place in (None, place[0]))
         for ev in events
     )
 
@@ -1100,7 +1331,7 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
         if tok.is_punct or tok.is_space:
             continue
         cand = _verb_candidate(tok, idx) or _noun_candidate(tok, idx)
-        if cand is not None and not _in_question(tok):
+        if cand is not None and not _in_question(tok) and not _requested(tok):
             cands.append(cand)
     triggers: _Triggers = {}
     for cand in cands:
@@ -1125,7 +1356,7 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
                     _same_event((k[0].type, k[0].mode), (cand.type, cand.mode))
                     or (k[0].type == cand.type and not _coordinated_verb(cand.trigger))
                     or (cand.trigger.head.i == k[0].trigger.i and not _coordinated_verb(cand.trigger))
-                    or cand.trigger.head.head.i == k[0].trigger.i
+                    or (cand.trigger.head.head.i == k[0].trigger.i and not _coordinated_verb(cand.trigger))
                 )
             ),
             None,
@@ -1144,8 +1375,12 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
         target, target_id = _name(cand.target, idx, prev_actor, is_actor=False)
         if target is not None and actor is not None and target == actor:
             target, target_id = None, None
+        carried = actor is None and _undone(cand)
+        if carried:
+            actor, actor_id = idx.perpetrator_before(cand.trigger) or (None, None)
         place = _place(cand, idx, cand.trigger.sent.start)
-        if cand.nominal and actor is None and target is None and _mentioned_before(cand, place, events):
+        described = cand.nominal or cand.trigger.dep_ == "acl"
+        if described and actor is None and target is None and _mentioned_before(cand, place, events):
             continue
         tm = _time(cand, idx, rng)
         modality, source = _modality(cand, idx)
@@ -1171,7 +1406,7 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
             modality=modality,
             attributed_to=source if modality != "asserted" else None,
             id=f"ev{len(events) + 1}",
-            confidence=0.7 if actor and not cand.nominal else 0.5,
+            confidence=0.4 if carried and actor else 0.7 if actor and not cand.nominal else 0.5,
         )
         if isinstance(tm, Time):
             ev.time, ev.time_id, ev.start, ev.end = tm.text, tm.id or None, tm.start, tm.end
