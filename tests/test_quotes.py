@@ -250,3 +250,122 @@ def test_answers_in_a_transcript_are_the_witness_words_and_q_is_never_a_speaker(
     assert all(q.speaker == "Amina Yusuf" for q in answers)
     assert all(q.speaker not in ("Q", "A") for q in rec.quotes)
     assert_spans(rec)
+
+
+# ---------------------------------------------------------------- an interview with two witnesses
+
+INTERVIEW = ("Village mourns after raid\n\n"
+             "KAFR NASRA, Syria (Wire) — Omar Bakri was tending his sheep when the first barrel bomb fell on the "
+             "village last week.\n\n"
+             "Bakri said the helicopters landed near the school just after dawn, and soldiers went from house to "
+             "house.\n\n"
+             '"They took my brothers first. They tied their hands and pushed them into a truck.\n\n'
+             '"We waited for two days. Nobody told us anything about where they were taken.\n\n'
+             '"On the third day a neighbour found the bodies by the river."\n\n'
+             "The village has been shelled repeatedly since March.\n\n"
+             "Bakri's wife, Leila Hamdan, said she hid with the children in the cellar.\n\n"
+             '"We could hear the screaming all night," she added.\n\n'
+             '"I will never go back there," he said.')
+
+
+def test_a_wife_introduced_later_never_takes_her_husbands_words(record):
+    """The quote that runs over three paragraphs after 'Bakri said ...' is his, though it has no attribution of
+    its own and his wife is the latest speaker in the document; his later '..., he said' is his too."""
+    rec = record(INTERVIEW, upto="quotes")
+    for start in ("They took my brothers", "We waited for two days", "On the third day", "I will never go back"):
+        assert by_text(rec, start).speaker == "Omar Bakri", start
+    assert by_text(rec, "We could hear the screaming").speaker == "Leila Hamdan"
+    assert_spans(rec)
+
+
+def test_he_and_she_agree_with_titles_and_kinship_words(record):
+    text = ("Mr Daniyar Sultanov runs the only pharmacy in the town.\n\n"
+            "Mrs Aliya Kemel, a teacher, said the school had been hit twice.\n\n"
+            '"The windows are all broken," he said.\n\n'
+            "Tarek Aziz, her husband, told reporters the road was mined.\n\n"
+            '"We cannot reach the fields," she said.')
+    rec = record(text, upto="quotes")
+    assert by_text(rec, "The windows are all broken").speaker == "Daniyar Sultanov"
+    assert by_text(rec, "We cannot reach the fields").speaker.endswith("Aliya Kemel")
+    text = ("Umm Khaled fled the camp with her four children.\n\n"
+            "Abu Yasser, a driver, said the checkpoints had closed at noon.\n\n"
+            '"We slept in the open for three nights," she said.')
+    assert by_text(record(text, upto="quotes"), "We slept in the open").speaker == "Umm Khaled"
+
+
+def test_a_pronoun_inside_the_subject_says_nothing_about_the_subject(record):
+    text = ("Ahmad Saleh said the gunmen came at night.\n\n"
+            "Mariam, his wife, said the women were locked in the school.\n\n"
+            '"They gave us no water for two days," she said.\n\n'
+            '"There was nothing we could do," he said.')
+    rec = record(text, upto="quotes")
+    assert by_text(rec, "They gave us no water").speaker == "Mariam"
+    assert by_text(rec, "There was nothing we could do").speaker == "Ahmad Saleh"
+
+
+def test_a_quote_paragraph_after_reported_speech_is_the_reporting_speakers(record):
+    """Not the soldiers the reported clause mentions: the person whose main verb 'said' closes the paragraph."""
+    text = ("Hassan Noor, a fisherman, said the soldiers told the families to leave before sunset.\n\n"
+            '"I took my mother and my two sons and we walked to the coast."')
+    assert by_text(record(text, upto="quotes"), "I took my mother").speaker == "Hassan Noor"
+
+
+def test_a_quote_never_takes_a_speaker_named_after_it(record):
+    text = ("Shelling hit the eastern districts of the city overnight, killing at least nine people.\n\n"
+            '"The whole building shook and then the ceiling came down."\n\n'
+            "Rescue teams worked until morning.\n\n"
+            'Dr Salma Yousef said: "We treated forty wounded."\n\n'
+            '"Most were children," Yousef said.')
+    rec = record(text, upto="quotes")
+    assert by_text(rec, "The whole building shook").speaker is None
+    assert by_text(rec, "Most were children").speaker == "Salma Yousef"
+
+
+def test_a_far_unattributed_quote_goes_to_the_latest_speaker_not_the_most_quoted(record):
+    text = ("Commander Viktor Hrytsenko said the bridge would be rebuilt.\n\n"
+            '"We need two weeks," Hrytsenko said.\n\n'
+            '"Maybe three," Hrytsenko said.\n\n'
+            "Olena Marchuk, a volunteer, said the convoy had reached the villages.\n\n"
+            "The river crossing has been shelled daily.\n\n"
+            "Engineers have rebuilt it twice this year.\n\n"
+            "The nearest hospital is forty kilometres away.\n\n"
+            "Aid groups have appealed for generators.\n\n"
+            '"I counted more than two hundred families waiting for bread."')
+    rec = record(text, upto="quotes")
+    assert by_text(rec, "I counted more than").speaker == "Olena Marchuk"
+
+
+def test_a_quoted_headline_is_the_main_voice_of_the_story(record):
+    text = ("“We buried them ourselves”: a survivor remembers\n\n"
+            "Farida Osman lost three relatives when militiamen attacked her village in June.\n\n"
+            "“They burned the granary first,” Osman said.\n\n"
+            "“Then they came for the men,” Osman said.")
+    rec = record(text, upto="quotes")
+    assert by_text(rec, "We buried them ourselves").speaker == "Farida Osman"
+
+
+def test_according_to_at_the_start_of_a_sentence_is_reported_speech(record):
+    text = ("According to the Kutum Doctors Network, at least 40 people died in the shelling.\n\n"
+            "The market was destroyed, according to residents.")
+    rec = record(text, upto="quotes")
+    (q,) = indirect(rec)
+    assert q.text == "at least 40 people died in the shelling"
+    assert q.speaker == "Kutum Doctors Network" and q.cue == "According to"
+    assert_spans(rec)
+
+
+def test_he_said_after_a_quote_is_not_someone_the_quote_names(record):
+    text = ("Yasin Darwish, 40, was at the bakery when the strike hit.\n\n"
+            '"Mahmoud was standing next to me and he fell first," he said.')
+    assert by_text(record(text, upto="quotes"), "Mahmoud was standing").speaker == "Yasin Darwish"
+
+
+def test_what_he_and_she_resolved_to_before_keeps_later_pronouns_apart(record):
+    text = ("Nadia Rahimi, 34, lives in the camp with her sister.\n\n"
+            '"The tents flood every time it rains," she said.\n\n'
+            "Karim Shah runs the camp's water station.\n\n"
+            '"The pumps broke in March," he said.\n\n'
+            '"Nobody has come to repair anything," she said.')
+    rec = record(text, upto="quotes")
+    assert by_text(rec, "The pumps broke").speaker == "Karim Shah"
+    assert by_text(rec, "Nobody has come to repair").speaker == "Nadia Rahimi"

@@ -35,9 +35,9 @@ def extract(doc: Doc, rec: Record) -> list[Attribution]:
                                source_entity=sp.entity, claim_span=claim_span, confidence=round(sp.confidence, 2)))
     denied = {id(x) for x in a.denied}
     for item in a.indirect + a.denied:  # a denial still names who spoke about the claim
-        q, _cue, (ps, pe) = item
-        if not q.speaker:
-            continue
+        q, cue, (ps, pe) = item
+        if not q.speaker or cue.token is None:
+            continue  # "According to X, ...": already credited above
         out.append(Attribution(text=text[ps:pe], span=(ps, pe), source=q.speaker, source_entity=q.speaker_entity,
                                claim_span=q.span, confidence=q.confidence,
                                stance="denies" if id(item) in denied else "asserts"))

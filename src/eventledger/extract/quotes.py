@@ -4,10 +4,13 @@ Direct quotes are found by pairing quotation marks ourselves: spaCy tokenizes th
 does not pair them, and news text mixes straight, curly and guillemet marks, mismatched
 pairs and quotes that run over several paragraphs. Speakers come from the parse (the
 subject of a reporting verb next to the quote, "according to X") and, for quotes with no
-attribution of their own, from the quote they continue or the document's recent speaker.
-Reported speech is the clausal complement of a reporting verb ("X said (that) CLAUSE") — never a
-relative clause, an embedded question, what a negated verb did not say, what a speaker denies, a
-headline, or a wire lead's closing "..., residents said". Answers in a Q/A transcript are the
+attribution of their own, from the quote they continue, the speaker whose reported speech closes
+the paragraph before, or the latest speaker before them — never from anyone named after the quote
+(a quoted headline, before anyone speaks, is the story's main voice).
+Reported speech is the clausal complement of a reporting verb ("X said (that) CLAUSE") or what follows
+a sentence-opening "According to X," — never a relative clause, an embedded question, what a
+negated verb did not say, what a speaker denies, a headline, or a wire lead's closing "...,
+residents said". Answers in a Q/A transcript are the
 interviewee's words.
 """
 
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from eventledger.extract.speakers import Speaker, Speakers, lexicon
+from eventledger.extract.speakers import Speaker, Speakers, inside, lexicon
 from eventledger.extract.util import trim
 from eventledger.record import Quote, Record
 
@@ -31,6 +34,7 @@ _WORD = re.compile(r"\w+")
 _SPACE_PUNCT = " \t\r\n,.;:!?-–—()[]\"'“”‘’«»"
 
 
+_FIRST_SINGULAR = re.compile(r"\b(?:I|me|my|mine|myself)\b")
 _QA = re.compile(r"\s*(Q|A|Question|Answer)\s*:\s*", re.IGNORECASE)
 _SENTENCE_END = ".!?\"”’»:"
 
@@ -155,12 +159,6 @@ def find_answers(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int
 # ---------------------------------------------------------------------------- cues
 
 
-def inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether ``pos`` lies inside one of the sorted, disjoint ``spans`` (quotes)."""
-    k = bisect.bisect_right(spans, (pos, len(spans) + 10**12)) - 1
-    return k >= 0 and spans[k][0] <= pos < spans[k][1]
-
-
 def find_cues(doc: Doc, spk: Speakers, quoted: list[tuple[int, int]]) -> list[Cue]:
     """Reporting verbs and 'according to X' outside quotes, in document order, each resolved to a
     speaker as it is met so that pronouns resolve against what came before."""
@@ -222,19 +220,19 @@ class Analysis:
 
     def __init__(self, doc: Doc, rec: Record) -> None:
         self.doc, self.text = doc, doc.text
-        self.spk = Speakers(doc, rec)
         self.paras = paragraphs(self.text)
         self._para_starts = [p[0] for p in self.paras]
         answers = find_answers(self.text, self.paras)
         marked = [m for m in find_marked(self.text) if not self._scare(m) and not inside(answers, m.start)]
         self.quoted = sorted([(m.start, m.end) for m in marked] + answers)
+        self.spk = Speakers(doc, rec, self.quoted)
         self._by_para: dict[int, list[Marked]] = {}
         for m in marked:
             self._by_para.setdefault(m.para, []).append(m)
         self.cues = find_cues(doc, self.spk, self.quoted)
         self._cue_pos = [c.start for c in self.cues]
-        self.direct = sorted(self._direct(marked) + self._answers(answers), key=lambda q: q.span)
         self.lead = self._lead_sentence()
+        self.direct = sorted(self._direct(marked) + self._answers(answers), key=lambda q: q.span)
         direct_spans = sorted(q.span for q in self.direct)
         self.indirect, self.denied = self._indirect(direct_spans)
 
@@ -305,13 +303,12 @@ class Analysis:
                 self._set(q, cue.speaker, cue.speaker.confidence)
                 q.cue = cue.word
             quotes.append(q)
-        dominant = Counter(q.speaker for q in quotes if q.speaker and q.confidence >= 0.6).most_common(1)
-        dom = dominant[0][0] if dominant and dominant[0][1] >= 2 else None
-        dom_q = next((q for q in quotes if q.speaker == dom), None)
         keep: list[Quote] = []
         for k, (m, q) in enumerate(zip(marked, quotes, strict=True)):
             if q.speaker is None:
-                self._infer(k, m, q, marked, quotes, cues, dom_q)
+                self._infer(k, m, q, marked, quotes)
+            if q.speaker is None and m.para <= self.para_of(self.lead[0]) and self._only_quotes(m):
+                self._pull_quote(q, quotes)
             if q.speaker is None and cues[k] is None and self._fragment(m):
                 continue  # a term in quotes with nobody saying it
             keep.append(q)
@@ -334,34 +331,76 @@ class Analysis:
         words = len(_WORD.findall(self.text[m.start:m.end]))
         return words <= 3 and not self.text[m.start:m.start + 1].isupper()
 
-    def _infer(self, k: int, m: Marked, q: Quote, marked: list[Marked], quotes: list[Quote],
-               cues: list[Cue | None], dom_q: Quote | None) -> None:
-        """A quote with no attribution of its own: the quote it continues, else the latest speaker."""
+    def _infer(self, k: int, m: Marked, q: Quote, marked: list[Marked], quotes: list[Quote]) -> None:
+        """A quote with no attribution of its own: the quote it continues, the speaker whose reported speech
+        closes the paragraph before it, else the latest speaker before it. Never anyone named after it: the
+        reader has met only what came before."""
         text = self.text
         prev = quotes[k - 1] if k else None
         if prev is not None and prev.speaker and (m.continues or marked[k - 1].para == m.para):
             self._copy(q, prev, 0.7)
             return
-        ps, pe = self.paras[m.para]
-        outside = text[ps:pe]
-        for other in self._by_para[m.para]:
-            outside = outside.replace(text[other.start:other.end], "")
-        only_quotes = outside.strip(_SPACE_PUNCT + ":") == "" or len(_WORD.findall(outside)) <= 3
-        whole = self._whole_sentences(m)
-        if not (only_quotes or whole):
+        only_quotes = self._only_quotes(m)
+        if not (only_quotes or self._whole_sentences(m)):
             return
-        recent = [sp for pos, sp in self.spk.history if pos < m.start and self.para_of(pos) >= m.para - 3]
+        first_person = bool(_FIRST_SINGULAR.search(text, m.start, m.end))
+        if only_quotes and (sp := self._reported_before(m.para, first_person)) is not None:
+            self._set(q, sp, 0.6)  # 'X said the helicopters landed ...' then a paragraph of X's own words
+            return
+        fits = [(pos, sp) for pos, sp in self.spk.history
+                if pos < m.start and sp.human and not (first_person and sp.plural)]
+        recent = [sp for pos, sp in fits if self.para_of(pos) >= m.para - 3]
         if prev is not None and prev.speaker and self.para_of(prev.span[0]) >= m.para - 3:
-            last_q = prev.span[0]
-            later = [sp for pos, sp in self.spk.history if last_q < pos < m.start and sp.human]
-            if not later:
+            if not any(prev.span[0] < pos for pos, _ in fits):
                 self._copy(q, prev, 0.5)
                 return
-        if recent and recent[-1].human:
+        if recent:
             self._set(q, recent[-1], 0.45)
-        elif dom_q is not None and only_quotes:
-            self._copy(q, dom_q, 0.4)
+        elif fits and only_quotes:
+            self._set(q, fits[-1][1], 0.45 if self._dominant(quotes[:k]) == fits[-1][1].name else 0.4)
+
+    def _only_quotes(self, m: Marked) -> bool:
+        """The quote's paragraph holds nothing but quotes (and at most a label of three words)."""
+        ps, pe = self.paras[m.para]
+        outside = self.text[ps:pe]
+        for other in self._by_para[m.para]:
+            outside = outside.replace(self.text[other.start:other.end], "")
+        return outside.strip(_SPACE_PUNCT + ":") == "" or len(_WORD.findall(outside)) <= 3
+
+    def _reported_before(self, para: int, first_person: bool) -> Speaker | None:
+        """The speaker of the main reporting verb in the last sentence of the paragraph before ``para``
+        ("X said the helicopters landed ...", no colon): a quote paragraph opening right after it is X's."""
+        if para == 0:
+            return None
+        ps, pe = trim(self.text, *self.paras[para - 1], chars=" \t\r\n")
+        if pe <= ps or self.text[pe - 1] not in ".!?" or inside(self.quoted, pe - 1):
+            return None
+        ss, _ = self.sent_bounds(pe - 1)
+        best: Cue | None = None
+        for cue in self._cues_in(max(ss, ps), pe):
+            if cue.token is None or cue.speaker is None or not cue.speaker.human or cue.speaker.plural and first_person:
+                continue
+            if best is None or _depth(cue.token) < _depth(best.token):  # type: ignore[arg-type]
+                best = cue
+        if best is None or best.token is None or best.token.lemma_.lower() not in lexicon()["indirect"]:
+            return None
+        return best.speaker
+
+    def _pull_quote(self, q: Quote, quotes: list[Quote]) -> None:
+        """A quoted sentence in the headline or standfirst, before anyone has spoken, is by convention the
+        story's main voice: the speaker of most quotes that carry their own attribution."""
+        if any(pos < q.span[0] and sp.human for pos, sp in self.spk.history):
+            return
+        name = self._dominant(quotes)
+        src = next((x for x in quotes if x.speaker == name and x.cue), None)
+        if src is not None:
+            self._copy(q, src, 0.4)
             q.cue = None
+
+    def _dominant(self, before: list[Quote]) -> str | None:
+        """The speaker of most quotes so far that carry their own attribution (two at least)."""
+        top = Counter(q.speaker for q in before if q.speaker and q.cue and q.confidence >= 0.6).most_common(1)
+        return top[0][0] if top and top[0][1] >= 2 else None
 
     def _whole_sentences(self, m: Marked) -> bool:
         """The quote is a sentence of its own: it starts one and ends one."""
@@ -385,7 +424,11 @@ class Analysis:
         denied: list[Reported] = []
         for cue in self.cues:
             v = cue.token
-            if v is None or v.lemma_.lower() not in lex["indirect"] or self._not_reported(v):
+            if v is None:
+                if (said := self._according(cue, direct_spans)) is not None:
+                    out.append(said)
+                continue
+            if v.lemma_.lower() not in lex["indirect"] or self._not_reported(v):
                 continue
             subj = self.spk.subject_of(v)
             if subj is None:
@@ -402,13 +445,39 @@ class Analysis:
             (denied if v.lemma_.lower() in lex["denial"] else out).append((q, cue, _phrase(v, subj, self.text)))
         return out, denied
 
+    def _according(self, cue: Cue, direct_spans: list[tuple[int, int]]) -> Reported | None:
+        """"According to X, CLAUSE" opening a sentence reports CLAUSE as X's words. At a sentence's end
+        ("..., according to X") the sentence is the reporter's summary crediting a source: an attribution
+        (see attribution.py), not speech."""
+        text = self.text
+        if cue.speaker is None or not lexicon()["according"].match(cue.word):
+            return None
+        ss, se = self.sent_bounds(cue.start)
+        lead_words = _WORD.findall(text[ss:cue.start])
+        if len(lead_words) > 1 or (lead_words and not text[ss:cue.start].rstrip().endswith(",")):
+            return None  # only "According to X," or "However, according to X,"
+        comma = re.match(r"\s*,", text[cue.end:se])
+        if comma is None:
+            return None
+        s, e = trim(text, cue.end + comma.end(), se)
+        span = self.doc.char_span(s, e, alignment_mode="contract")
+        if span is None or len(_WORD.findall(text[s:e])) < 3 or not any(_finite(t) for t in span):
+            return None
+        if any(qs < e and s < qe for qs, qe in direct_spans) or self._headline(s):
+            return None
+        q = Quote(text=text[s:e], span=(s, e), kind="indirect", cue=cue.word)
+        self._set(q, cue.speaker, cue.speaker.confidence * 0.85)
+        return q, cue, (cue.start, cue.end)
+
+    def _headline(self, pos: int) -> bool:
+        """A line without a full stop is the editor's summary (a headline, a caption), not anyone's words."""
+        s, e = trim(self.text, *self.paras[self.para_of(pos)], chars=" \t\r\n")
+        return "\n" not in self.text[s:e] and self.text[e - 1:e] not in _SENTENCE_END
+
     def _not_reported(self, v: Token) -> bool:
         """Nothing is reported by a negated verb ("did not say", "could not confirm"), nor in a headline or
         caption: a line without a full stop is the editor's summary, not anyone's words."""
-        if any(c.dep_ == "neg" for c in v.children):
-            return True
-        s, e = trim(self.text, *self.paras[self.para_of(v.idx)], chars=" \t\r\n")
-        return "\n" not in self.text[s:e] and self.text[e - 1:e] not in _SENTENCE_END
+        return any(c.dep_ == "neg" for c in v.children) or self._headline(v.idx)
 
     def _lead_sentence(self) -> tuple[int, int]:
         """The report's first sentence: the first one with a verb (past a dateline such as "KUTUM, Sudan
@@ -428,6 +497,14 @@ class Analysis:
             if cue.token is None:
                 return trim(self.text, s, cue.start)
         return s, e
+
+
+def _depth(tok: Token) -> int:
+    """How many heads lie between a token and its sentence's root (the main verb is shallowest)."""
+    n = 0
+    while tok.head is not tok:
+        tok, n = tok.head, n + 1
+    return n
 
 
 def _complement(v: Token, how: frozenset[str], text: str) -> tuple[int, int] | None:

@@ -5,12 +5,17 @@ the coreference libraries that exist (coreferee, fastcoref) either do not suppor
 or download neural weights at run time, so pronoun resolution here is a deliberately small
 recency model: "he/she" goes to the latest singular speaker or named person, "they" and
 "one of them" to the latest plural speaker description, and nothing ever resolves to a bare
-pronoun.
+pronoun. "He" never resolves to someone the text shows to be a woman, nor "she" to a man: each person's
+grammatical gender is read from the text itself (titles, kinship and role nouns in apposition, Abu/Umm
+name prefixes, and he/she in the clause the person is the subject of).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +36,12 @@ class Speaker:
     named: bool = False  # a proper name, not a description
     confidence: float = 0.9
     human: bool = True  # a person or group of people, not an outlet or a report: "he" may refer to it
+    gender: str | None = None  # "female" / "male" where the text shows it, else unknown
+
+
+def compatible(sp: Speaker, gender: str | None) -> bool:
+    """Whether a pronoun of ``gender`` may refer to ``sp`` (unknown on either side agrees with anything)."""
+    return gender is None or sp.gender is None or sp.gender == gender
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +68,8 @@ def lexicon() -> dict:
         "according": _phrase_re(data["according_cues"]),
         "citing": _phrase_re(data["citing_cues"]),
         "scare": _phrase_re(data["scare_quote_cues"], tail=True),
+        **{f"gender_{kind}": {w: g for g, cues in data["gender"].items() for w in cues[kind]}
+           for kind in ("pronouns", "titles", "name_prefixes", "nouns")},
     }
 
 
@@ -75,7 +88,7 @@ def is_pronoun(text: str) -> bool:
 class Speakers:
     """Per-document speaker resolution: names, descriptions, reports and a recency history."""
 
-    def __init__(self, doc: Doc, rec: Record) -> None:
+    def __init__(self, doc: Doc, rec: Record, quoted: Sequence[tuple[int, int]] = ()) -> None:
         self.doc = doc
         self.text = doc.text
         self.history: list[tuple[int, Speaker]] = []  # (char offset, speaker) in document order
@@ -83,9 +96,12 @@ class Speakers:
         self._entities = rec.entities or _fallback_entities(doc)
         subjects = sorted((m.span[0], m.span[1], e) for e in self._entities for m in e.mentions
                           if _is_subject(doc, m.span))
-        self._persons = [(s, e, ent) for s, e, ent in subjects if ent.type == "PERSON"]
+        # someone named inside a quote is not who "he said" after it means: the speaker named them
+        self._persons = [(s, e, ent) for s, e, ent in subjects if ent.type == "PERSON" and not inside(quoted, s)]
         self._orgs = [(s, e, ent) for s, e, ent in subjects if ent.type == "ORG"]
         self._reports: list[tuple[int, Speaker]] = []  # cited reports, resolved to their source
+        self._gender = _genders(doc, [e for e in self._entities if e.type == "PERSON"], quoted)
+        self._learned: dict[str, str] = {}  # name -> gender of a "he"/"she" that resolved to it
 
     # ---------------------------------------------------------------- names
 
@@ -100,7 +116,7 @@ class Speakers:
 
     def named(self, ent: Entity, span: tuple[int, int], conf: float = 0.9) -> Speaker:
         return Speaker(name=ent.name, span=span, entity=(ent.id or None) if self._own else None, named=True,
-                       confidence=conf, human=ent.type == "PERSON")
+                       confidence=conf, human=ent.type == "PERSON", gender=self._gender.get(id(ent)))
 
     # ---------------------------------------------------------------- noun phrases
 
@@ -141,16 +157,17 @@ class Speakers:
         name = self.text[s:e].strip()
         if not name or is_pronoun(name):
             return None
+        gender = lex["gender_nouns"].get(head.lemma_.lower()) or lex["gender_nouns"].get(low)
         if _anaphoric(head):  # "the former fighter said" after "Abu X said": the same person
-            prior = self.latest(head.idx, plural=False)
+            prior = self.latest(head.idx, plural=False, gender=gender)
             if prior is not None and prior.named and prior.human:
                 return Speaker(name=prior.name, span=prior.span, entity=prior.entity, named=True,
-                               confidence=conf * 0.7)
+                               confidence=conf * 0.7, gender=prior.gender or gender)
         plural = head.tag_ in ("NNS", "NNPS") or low in lex["group_nouns"]
         human = (head.lemma_.lower() not in lex["source_nouns"] or head.lemma_.lower() in _HUMAN_SOURCES) \
             and not _institution(head)
         return Speaker(name=name, span=(s, e), plural=plural, named=head.pos_ == "PROPN", confidence=conf,
-                       human=human)
+                       human=human, gender=None if plural else gender)
 
     def _name_of(self, head: Token) -> tuple[Entity, tuple[int, int]] | None:
         """The entity a subject names: the head itself, an apposition ("X, a former fighter" / "a fighter,
@@ -230,19 +247,24 @@ class Speakers:
     def note(self, pos: int, speaker: Speaker) -> None:
         self.history.append((pos, speaker))
 
-    def latest(self, pos: int, plural: bool) -> Speaker | None:
-        """The latest speaker (or, for singular, named person) before ``pos`` of the given number."""
+    def latest(self, pos: int, plural: bool, gender: str | None = None) -> Speaker | None:
+        """The latest speaker (or, for singular, named person) before ``pos`` of the given number whom a pronoun
+        of ``gender`` may refer to."""
         best_pos, best = -1, None
         for p, sp in self.history:
-            if p < pos and sp.plural == plural and sp.human and p > best_pos:
+            if p < pos and sp.plural == plural and sp.human and p > best_pos and self._agrees(sp, gender):
                 best_pos, best = p, sp
         if not plural:
             for s, e, ent in self._persons:
                 if s >= pos:
                     break
-                if s > best_pos:
-                    best_pos, best = s, self.named(ent, (s, e))
+                if s > best_pos and (sp := self.named(ent, (s, e))) and self._agrees(sp, gender):
+                    best_pos, best = s, sp
         return best
+
+    def _agrees(self, sp: Speaker, gender: str | None) -> bool:
+        """Gender agreement, also with what an earlier "he"/"she" resolving to the same name showed."""
+        return compatible(sp, gender) and (gender is None or self._learned.get(sp.name, gender) == gender)
 
     def latest_org(self, pos: int) -> Speaker | None:
         """The latest organisation before ``pos`` that spoke or was a clause's subject: what "it said" means."""
@@ -263,15 +285,18 @@ class Speakers:
         if low in lex["neuter"]:
             sp = self.latest_org(tok.idx)
         elif low in lex["singular"]:
-            sp = self.latest(tok.idx, plural=False)
+            sp = self.latest(tok.idx, plural=False, gender=lex["gender_pronouns"].get(low))
         elif low in lex["plural"]:
             sp = self.latest(tok.idx, plural=True)
         else:
             return None
         if sp is None:
             return None
+        gender = sp.gender or lex["gender_pronouns"].get(low)
+        if sp.named and not sp.plural and gender:
+            self._learned.setdefault(sp.name, gender)  # "Y said ..." then "she added": Y is a woman
         return Speaker(name=sp.name, span=sp.span, entity=sp.entity, plural=sp.plural, named=sp.named,
-                       confidence=conf * 0.75)
+                       confidence=conf * 0.75, gender=gender)
 
     def cite_report(self, pos: int, speaker: Speaker) -> None:
         """Remember a cited report's source so that a later "the report says" resolves to it."""
@@ -389,3 +414,90 @@ _INTRODUCED = re.compile(r"\b(?:named|called|name\s+of|known\s+as|identified\s+a
 
 def _mention(ent: Span) -> Mention:
     return Mention(span=(ent.start_char, ent.end_char), text=ent.text)
+
+
+# ---------------------------------------------------------------------------- gender
+
+
+def _genders(doc: Doc, persons: list[Entity], quoted: Sequence[tuple[int, int]]) -> dict[int, str]:
+    """Each person's grammatical gender as the text shows it, by ``id(entity)``; a person with conflicting or
+    no evidence is left out (unknown agrees with every pronoun)."""
+    lex = lexicon()
+    votes: dict[int, Counter[str]] = {}
+    for ent in persons:
+        for m in ent.mentions:
+            sp = doc.char_span(m.span[0], m.span[1], alignment_mode="expand")
+            if sp is None or not len(sp):
+                continue
+            for g in _mention_genders(sp, lex, quoted):
+                votes.setdefault(id(ent), Counter())[g] += 1
+    out: dict[int, str] = {}
+    for key, c in votes.items():
+        (g, n), *rest = c.most_common()
+        if not rest or n > 2 * rest[0][1]:
+            out[key] = g
+    return out
+
+
+def _mention_genders(sp: Span, lex: dict, quoted: Sequence[tuple[int, int]]):
+    """Gender cues of one mention: a title before it ("Mrs", "Mr"), an Abu/Umm name, a kinship or role noun in
+    apposition ("X's wife, Y", "Y, a mother of three") or as predicate ("Y is his widow"), and he/she in
+    the clause the mention is the subject of ("Y said she hid", "Y was tending his sheep")."""
+    doc = sp.doc
+    first = sp[0]
+    before = doc[first.i - 1] if first.i > 0 else None
+    for tok in (before, first):
+        if tok is not None and (g := lex["gender_titles"].get(tok.lower_.rstrip("."))):
+            yield g
+    if len(sp) > 1 and (g := lex["gender_name_prefixes"].get(first.lower_)):
+        yield g
+    root = sp.root
+    nouns = lex["gender_nouns"]
+    related = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        related.append(root.head)
+    if root.dep_ in _SUBJ and root.head.lemma_ == "be":
+        related += [c for c in root.head.children if c.dep_ == "attr"]
+    for noun in related:
+        if (g := nouns.get(noun.lemma_.lower()) or nouns.get(noun.lower_)):
+            yield g
+    verb = _clause_of(root)
+    if verb is None:
+        return
+    pronouns = lex["gender_pronouns"]
+    subject = root if root.dep_ in _SUBJ else root.head
+    after = subject.right_edge.i  # "Y, his wife, said": a pronoun inside the subject is someone else
+    for tok in verb.subtree:
+        g = pronouns.get(tok.lower_)
+        if g and tok.i > after and not inside(quoted, tok.idx) and _same_speaker_clause(tok, verb):
+            yield g
+
+
+def _clause_of(root: Token) -> Token | None:
+    """The verb a mention is the subject of, directly or through an apposition ("X's wife, Y, said")."""
+    if root.dep_ in _SUBJ:
+        return root.head
+    if root.dep_ == "appos" and root.head.dep_ in _SUBJ:
+        return root.head.head
+    return None
+
+
+def _same_speaker_clause(tok: Token, verb: Token) -> bool:
+    """The pronoun hangs under ``verb`` through no clause with a subject of its own other than a pronoun or the
+    pronoun's own phrase: "X said she hid" and "X was tending his sheep", not "the soldiers took his son"."""
+    path = set()
+    t = tok
+    while t.i != verb.i and t.head is not t:
+        path.add(t.i)
+        if t.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in t.children if c.dep_ in _SUBJ), None)
+            if subj is not None and subj.i not in path and subj.pos_ != "PRON":
+                return False
+        t = t.head
+    return t.i == verb.i
+
+
+def inside(spans: Sequence[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` lies inside one of the sorted, disjoint ``spans`` (quotes)."""
+    k = bisect.bisect_right(spans, (pos, 1 << 62)) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
