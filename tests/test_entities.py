@@ -165,3 +165,93 @@ def test_a_lone_first_name_described_as_a_person_is_a_person(record):
 def test_alias_words_in_ordinary_prose_are_not_names(record):
     text = "They dreamed of an islamic state. Nobody knew who fired first, and the amnesty was refused."
     assert ents(record, text) == []
+
+
+def test_transcript_speaker_labels_are_not_people(record):
+    text = ("Q: Where were you when the shelling began?\n\nA: At the bakery with my brother.\n\n"
+            "Interviewer: Did anyone help you?\n\nA: Nobody came until the morning, Lina Haddad said.")
+    found = ents(record, text)
+    assert {e.name for e in found} == {"Lina Haddad"}
+
+
+def test_state_news_agencies_are_media(record):
+    text = ("The rebel-run Saba news agency said the strikes hit a farm. Iran's IRNA and China's Xinhua "
+            "carried the same figures, while the Sudan News Agency (SUNA) gave none.")
+    found = ents(record, text)
+    for name in ("Saba", "IRNA", "Xinhua", "Sudan News Agency"):
+        e = by_name(found, name)
+        assert e is not None and e.type == "ORG" and e.kind == "media", name
+    assert {m.text for m in by_name(found, "Sudan News Agency").mentions} == {"Sudan News Agency", "SUNA"}
+
+
+def test_project_and_initiative_names_with_common_words_are_organisations(record):
+    text = ("The account was recorded by the Harbin Valley Documentation Project in March. "
+            "Staff of the Eastern Shelter Initiative said they had counted 40 houses burned.")
+    found = ents(record, text)
+    assert by_name(found, "Harbin Valley Documentation Project") is not None
+    assert by_name(found, "Eastern Shelter Initiative").type == "ORG"
+
+
+def test_acronym_after_a_known_name_joins_it_everywhere(record):
+    text = ("The People's Defence Force (PDF) withdrew before the raid. "
+            "Soldiers accused villagers of feeding the PDF, and local PDF units denied it.")
+    pdf = by_name(ents(record, text), "People's Defence Force")
+    assert [m.text for m in pdf.mentions].count("PDF") == 3
+
+
+def test_longer_name_around_a_known_one_keeps_its_acronym(record):
+    text = "The United Nations Support Mission in Libya (UNSMIL) urged restraint. UNSMIL staff left Tripoli."
+    found = ents(record, text)
+    mission = by_name(found, "United Nations Support Mission in Libya")
+    assert mission is not None and mission.kind == "international_org"
+    assert [m.text for m in mission.mentions].count("UNSMIL") == 2
+
+
+def test_foreign_language_acronym_in_brackets_joins_the_name(record):
+    text = "Two men from the Sinjar Resistance Units (YBS) were killed. The YBS said it would respond."
+    units = by_name(ents(record, text), "Sinjar Resistance Units")
+    assert units is not None and {m.text for m in units.mentions} == {"Sinjar Resistance Units", "YBS"}
+
+
+def test_group_names_with_arabic_article_and_singular_force(record):
+    text = ("Clashes broke out between the Al-Nasr Brigade and the Souq al-Jumaa Protection Force "
+            "after a commander was detained.")
+    names = {e.name for e in ents(record, text)}
+    assert {"Al-Nasr Brigade", "Souq al-Jumaa Protection Force"} <= names
+
+
+def test_a_name_set_beside_an_organisation_noun_is_an_organisation(record):
+    text = "Volunteers from a Lviv-based charity, Teplo, said the families would be housed in a dormitory."
+    teplo = by_name(ents(record, text), "Teplo")
+    assert teplo is not None and teplo.type == "ORG" and teplo.kind == "ngo"
+
+
+def test_one_of_the_organisers_is_a_person(record):
+    text = "\"We will not leave,\" one of the organisers, Dilan Omari, told the crowd outside the office."
+    omari = by_name(ents(record, text), "Dilan Omari")
+    assert omari is not None and omari.type == "PERSON"
+
+
+def test_places_named_by_a_place_noun_are_not_organisations(record):
+    text = ("Protesters blocked the entrance to the Bab Sarraf district and marched towards the town of "
+            "Wadi Harun. The strike hit a car on the road between Sinjar and Kherbat.")
+    assert ents(record, text) == []
+
+
+def test_title_case_headline_is_not_a_name(record):
+    text = "Aid Groups Warn Of Hunger As Siege Of Northern Town Tightens\n\nThe siege entered its third week."
+    assert ents(record, text) == []
+
+
+def test_a_leading_the_is_not_part_of_a_name_anywhere_in_the_text(record):
+    text = "Shelling resumed at dawn, the Tawila Emergency Response Room said."
+    names = {m.text for e in ents(record, text) for m in e.mentions}
+    assert names and not any(n.startswith("The ") for n in names)
+
+
+def test_a_name_after_a_clause_ending_in_an_organisation_noun_stays_a_person(record):
+    text = ("Karim Haddad, a former fighter, spoke to us in March. Some detainees were sent home with their "
+            "embassies, Haddad said, but others were held.")
+    haddad = by_name(ents(record, text), "Karim Haddad")
+    assert haddad is not None and haddad.type == "PERSON"
+    assert [m.text for m in haddad.mentions] == ["Karim Haddad", "Haddad"]

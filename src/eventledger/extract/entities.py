@@ -27,14 +27,21 @@ _LOCATIVE = {"in", "near", "from", "to", "at", "outside", "into", "around", "acr
 # words inside names that are not capitalised: "Ahmad al Hassani", "Army of Islam"
 _CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "at", "an", "az", "bin", "ibn", "bint", "abu", "umm", "de", "da",
                "del", "van", "von", "der", "la", "le", "of", "the", "for", "and", "in", "on", "wal", "ul", "ud", "&"}
-_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+_ARTICLE = re.compile(r"(?:the|The|THE)\s+")  # used with .match: a compiled "^" fails at a pos > 0
 _POSSESSIVE = re.compile(r"[’']s?$")
 _APOSTROPHES = str.maketrans("", "", "'’‘`ʿʾ")
 _NON_WORD = re.compile(r"[\W_]+")
 _ACRONYM_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Z&][A-Za-z&]{0,8})\s*\)")
+_WORD = re.compile(r"(?<![\w'’])[^\W\d_]\w*(?![\w'’])")
 _NAME_WORD = re.compile(r"[\w'’&.-]+")
 _QUOTES = set("\"“”«»")
+_PLACE_PREPS = {"near", "outside", "towards", "toward"}  # never before an organisation
+_FINITE = {"VBZ", "VBD", "VBP", "MD"}  # a finite verb: a clause, never a name
+# capitalised small words: names write them in lower case ("Observatory for Human Rights"), headlines do not
+_HEADLINE_WORDS = {"Of", "As", "In", "To", "For", "And", "On", "With", "From", "By", "Over", "After", "Into", "Is",
+                   "Are", "Was", "Were", "Amid", "Says", "Say"}
+_PARTITIVE = {"one", "member", "some", "each", "another"}  # "one of the doctors, X"
 _PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|an|az|ud|ul)[-‐]", re.IGNORECASE)
 
 
@@ -54,6 +61,8 @@ class _Lexicon:
     demonyms: frozenset[str]
     reporting_verbs: frozenset[str]
     person_nouns: frozenset[str]
+    place_noun_after: re.Pattern[str]  # "X district": a place's name
+    place_noun_before: re.Pattern[str]  # "the town of X"
 
 
 @lru_cache(maxsize=1)
@@ -74,14 +83,18 @@ def _lex() -> _Lexicon:
             else:
                 word_kinds.setdefault(w, kind)
     demonyms = {d.lower() for d in load_data("place_names.json")["demonyms"]}
+    places = "|".join(map(re.escape, kinds["place_nouns"]))
     return _Lexicon(canon, known, phrase_kinds, word_kinds, frozenset(kinds["generic_words"]),
                     frozenset(kinds["titles"]), frozenset(demonyms), frozenset(kinds["reporting_verbs"]),
-                    frozenset(kinds["person_nouns"]))
+                    frozenset(kinds["person_nouns"]), re.compile(rf"[ \t]+(?:{places})\b", re.IGNORECASE),
+                    re.compile(rf"\b(?:{places})\s+of\s+(?:the\s+)?$", re.IGNORECASE))
 
 
 def key(name: str) -> str:
     """Comparison key: case, apostrophes, hyphens, a leading 'the' and a trailing 'group' do not matter."""
-    s = _ARTICLE.sub("", name.strip()).lower().translate(_APOSTROPHES)
+    s = name.strip()
+    s = s[m.end():] if (m := _ARTICLE.match(s)) else s
+    s = s.lower().translate(_APOSTROPHES)
     words = _NON_WORD.sub(" ", s).split()
     if len(words) > 1 and words[-1] in ("group", "organisation", "organization"):
         words = words[:-1]
@@ -111,12 +124,12 @@ class _Group:
 
 def extract(doc: Doc, rec: Record) -> list[Entity]:
     lex = _lex()
-    text = doc.text
+    text = rec.document.text  # the doc's own text (extract.run checks): doc.text rebuilds it token by token
     votes = _label_votes(doc)
-    lower_words = {t.text for t in doc if t.is_lower}
+    lower_words = {w for w in set(_WORD.findall(text)) if w.islower()}
     cands = [c for ent in doc.ents if ent.label_ in ("PERSON", "ORG") for c in _clean(doc, text, ent, lex)]
     cands = [c for c in cands if c.source != "ner" or _plausible(doc, text, c, votes, lower_words, lex)]
-    cands = _with_defined_acronyms(text, cands)
+    cands = _with_defined_acronyms(text, cands, lex)
     _settle_types(cands, votes)
     groups = _group(text, cands)
     groups = _add_unlabelled_mentions(text, groups)
@@ -133,7 +146,7 @@ def _label_votes(doc: Doc) -> dict[str, Counter]:
 def _clean(doc: Doc, text: str, ent: Span, lex: _Lexicon) -> list[_Cand]:
     """The entity's own words: cut at line breaks (the model runs names across captions), trimmed of
     punctuation, a leading 'the', a possessive and, for people, titles ('President', 'Dr').
-    ``text`` is ``doc.text``, passed in because spaCy rebuilds that string on every access."""
+    ``text`` is the document's text, passed in because spaCy's ``doc.text`` rebuilds it on every access."""
     out: list[_Cand] = []
     pos = ent.start_char
     for line in text[ent.start_char:ent.end_char].split("\n"):
@@ -160,7 +173,7 @@ def _clean(doc: Doc, text: str, ent: Span, lex: _Lexicon) -> list[_Cand]:
         if known:
             c.canon, c.kind, c.type, c.source = known[0], known[1], "ORG", "alias"
         elif source == "shape":
-            c.kind = ent.ent_id_.split(":", 1)[1]
+            c.kind = {"org": None}.get(k := ent.ent_id_.split(":", 1)[1], k)  # "org": the head word tells
         out.append(c)
     return out
 
@@ -181,11 +194,16 @@ def _plausible(doc: Doc, text: str, c: _Cand, votes: dict[str, Counter], lower_w
     if sum(w[:1].islower() for w in content) * 2 > len(content):
         return False  # a sentence fragment: "Daesh made us do"
     span = c.span
+    if len(content) >= 3 and (any(w in _HEADLINE_WORDS for w in words[1:])
+                              or span is not None and any(t.tag_ in _FINITE for t in span)):
+        return False  # a title-case headline: "Aid Agencies Warn As Siege Tightens"
     if len(words) == 1:
         if t in lower_words or t.lower() in lower_words:
             return False  # an ordinary word, capitalised here: "Defectors", "Photo"
         if span is not None and len(span) == 1 and span[0].tag_ == "NNPS" and c.type == "ORG":
             return False  # a people, not an organisation: "Uzbeks"
+    if lex.place_noun_after.match(text, c.end) or lex.place_noun_before.search(text, max(0, c.start - 30), c.start):
+        return False  # a place's name: "the X district", "the town of X"
     v = votes.get(k, Counter())
     place_votes = sum(v[lab] for lab in _PLACE_LABELS)
     if place_votes > v["PERSON"] + v["ORG"]:
@@ -196,13 +214,58 @@ def _plausible(doc: Doc, text: str, c: _Cand, votes: dict[str, Counter], lower_w
             return False
         if len(words) == 1 and not (span is not None and _acts_as_person(span.root, lex)):
             return False  # a lone word that is a place's name and does nothing a person does
-    if c.type == "ORG" and span is not None and _appos_person(span.root, lex):
+    if len(words) == 1 and span is not None and _among_places(span.root, c.type):
+        return False
+    if span is not None and (kind := _org_noun_beside(span, lex)):
+        c.type, c.typed, c.kind = "ORG", True, c.kind or kind  # "a Kharkiv-based charity, Svitlo"
+    elif c.type == "ORG" and span is not None and _appos_person(span.root, lex):
         c.type, c.typed = "PERSON", True  # "Olga, a 45-year-old nurse"
     return True
 
 
+def _among_places(root: Token, label: str) -> bool:
+    """A lone word set where places go: joined by 'and'/'or' to a place ('between Sinjar and X') or, for
+    what the model calls an organisation, after 'near', 'outside'. Such a word is a village the gazetteer
+    lacks. (People do stand after 'between': 'talks between Assad and ...'.)"""
+    if label == "ORG" and root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS:
+        return True
+    if root.dep_ == "conj" or any(ch.dep_ == "conj" for ch in root.children):
+        other = [root.head] if root.dep_ == "conj" else [ch for ch in root.children if ch.dep_ == "conj"]
+        for o in other:
+            named = [o] + [ch for ch in o.children if ch.dep_ == "compound"]  # "Sinjar town and X"
+            if any(t.ent_type_ in _PLACE_LABELS or looks_like_place(t.text) for t in named):
+                return True
+            if o.dep_ == "pobj" and o.head.lower_ in _PLACE_PREPS:
+                return True
+    return False
+
+
+def _org_noun_beside(span: Span, lex: _Lexicon) -> str | None:
+    """The kind an organisation noun right beside the name gives it: 'a local charity, X' or 'X, a local
+    charity'. Checked on the words, not the parse, which often hangs the name on a farther noun."""
+    doc = span.doc
+    nouns = [ch for ch in span.root.children if ch.dep_ == "appos"]
+    closed = span.end == len(doc) or doc[span.end].text in (",", ".", ";", ")")  # ", X said": no apposition
+    if span.start >= 2 and doc[span.start - 1].text == "," and closed:
+        nouns.append(doc[span.start - 2])
+    for t in nouns:
+        if t.pos_ == "NOUN" and (kind := lex.word_kinds.get(t.lemma_.lower())):
+            return kind
+    return None
+
+
 def _appos_person(root: Token, lex: _Lexicon) -> bool:
-    return any(ch.dep_ == "appos" and ch.lemma_.lower() in lex.person_nouns for ch in root.children)
+    """Set beside a noun for a person, either way round: 'Olga, a nurse', 'a nurse, Olga', and through
+    'one of' / 'a member of': 'one of the organisers, Olga'."""
+    beside = [ch for ch in root.children if ch.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else [])
+    for noun in beside:
+        if noun.lemma_.lower() in lex.person_nouns:
+            return True
+        if noun.lemma_.lower() in _PARTITIVE:
+            if any(p.pos_ == "ADP" and any(o.lemma_.lower() in lex.person_nouns for o in p.children)
+                   for p in noun.children):
+                return True
+    return False
 
 
 def _acts_as_person(root: Token, lex: _Lexicon) -> bool:
@@ -211,7 +274,7 @@ def _acts_as_person(root: Token, lex: _Lexicon) -> bool:
     return subject or _appos_person(root, lex)
 
 
-def _with_defined_acronyms(text: str, cands: list[_Cand]) -> list[_Cand]:
+def _with_defined_acronyms(text: str, cands: list[_Cand], lex: _Lexicon) -> list[_Cand]:
     """'the Coalition for Safe Roads (CSR)': the words before an acronym in brackets whose initials
     spell it are an organisation's name, even where the model missed or cut it."""
     for m in _PAREN_ACRONYM.finditer(text):
@@ -230,13 +293,34 @@ def _with_defined_acronyms(text: str, cands: list[_Cand]) -> list[_Cand]:
         if start is None:
             continue
         s, e = start, before[-1].end()
-        if any(c.source == "alias" and c.start < e and s < c.end for c in cands):
-            continue
-        cands = [c for c in cands if not (s <= c.start and c.end <= e) and not (c.start < e and s < c.end)]
-        cands.append(_Cand(s, e, text[s:e], "ORG", source="defined"))
         a_s, a_e = m.span(1)
+        known = [c for c in cands if c.source == "alias" and c.start < e and s < c.end]
+        whole = next((c for c in known if c.start <= s and e <= c.end), None)
+        if whole is not None:  # a known name, and here its acronym: "People's Defence Force (PDF)"
+            acronym = _Cand(a_s, a_e, text[a_s:a_e], "ORG", whole.canon, whole.kind, "defined")
+        elif any(not (s <= c.start and c.end <= e) for c in known):
+            continue  # the bracket follows words that run into a known name: not this name's acronym
+        else:  # a longer name around a known one: "United Nations Support Mission in Libya (UNSMIL)"
+            cands = [c for c in cands if not (c.start < e and s < c.end)]
+            cands.append(_Cand(s, e, text[s:e], "ORG", source="defined"))
+            acronym = _Cand(a_s, a_e, text[a_s:a_e], "ORG", source="defined")
         cands = [c for c in cands if not (c.start < a_e and a_s < c.end)]
-        cands.append(_Cand(a_s, a_e, text[a_s:a_e], "ORG", source="defined"))
+        cands.append(acronym)
+    return _bracketed_acronyms(text, cands, lex)
+
+
+def _bracketed_acronyms(text: str, cands: list[_Cand], lex: _Lexicon) -> list[_Cand]:
+    """'Sinjar Resistance Units (YBS)': capitals in brackets right after an organisation's name are its
+    acronym even when they spell another language's words, unless they are another known name's."""
+    taken = {(c.start, c.end) for c in cands}
+    for c in [c for c in cands if c.type == "ORG"]:
+        m = _PAREN_ACRONYM.match(text, c.end + 1) if text[c.end:c.end + 1] == " " else None
+        if m is None or (m.start(1), m.end(1)) in taken or not m.group(1).isupper():
+            continue
+        known = lex.canon.get(key(m.group(1)))
+        if known and known[0] != c.canon:
+            continue
+        cands.append(_Cand(m.start(1), m.end(1), m.group(1), "ORG", c.canon, c.kind, "defined"))
     return cands
 
 

@@ -7,7 +7,8 @@
 * ``eventledger_names_post`` (after "ner"): acronyms that are also English words ("IS") are
   dropped inside all-capitals headlines ("WHY IS IT"), where capitals say nothing; anonymised
   witnesses named by initials ("AB recounts ...") are PERSON, not the place or organisation
-  the model guesses.
+  the model guesses; the role labels that open an interview transcript's turns ("Q:",
+  "Interviewer:") are no one's name.
 * ``eventledger_lines`` (before "parser"): a line break always ends a sentence. Reports are
   laid out in lines (headline, caption, paragraphs); without this the parser glues a headline
   onto the first sentence and its subject becomes the headline's words.
@@ -67,6 +68,21 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozense
             frozenset(aliases["guard_pos"]), frozenset(caps_only))
 
 
+@lru_cache(maxsize=1)
+def _speaker_labels() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_data("org_kinds.json")["speaker_labels"])
+
+
+def _speaker_label(doc: Doc, ent: Span) -> bool:
+    """A transcript turn's role label: a single letter or a role word opening a line, before a colon ("Q: ...")."""
+    if ent.end >= len(doc) or not doc[ent.end].text.startswith(":"):
+        return False
+    if ent.start > 0 and "\n" not in doc[ent.start - 1].text + doc[ent.start - 1].whitespace_:
+        return False
+    t = ent.text.strip()
+    return len(t.rstrip(".")) == 1 or t.lower() in _speaker_labels()
+
+
 def _prose(doc: Doc, ent: Span, guarded: frozenset[str], caps_only: frozenset[str]) -> bool:
     """An alias match that is ordinary prose: all lower case, an acronym not in capitals, or a
     word-like acronym in an all-capitals headline."""
@@ -98,13 +114,21 @@ def fix_names(doc: Doc) -> Doc:
         and t.head.lemma_.lower() in verbs and not (t.i + 1 < len(doc) and doc[t.i + 1].is_upper)
     }
     if not names:
-        return doc
+        return _without_speaker_labels(doc)
     text = doc.text
     names = {n for n in names if f"({n})" not in text}  # an organisation's acronym, defined in the text
     spans = [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc if t.text in names]
     if spans:
         taken = {t.i for s in spans for t in s}
         doc.ents = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))] + spans
+    return _without_speaker_labels(doc)
+
+
+def _without_speaker_labels(doc: Doc) -> Doc:
+    ents = doc.ents
+    kept = [e for e in ents if not _speaker_label(doc, e)]
+    if len(kept) < len(ents):
+        doc.ents = kept
     return doc
 
 
