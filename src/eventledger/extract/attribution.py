@@ -21,7 +21,7 @@ _LEAD_POS = frozenset({"ADV", "CCONJ", "SCONJ", "INTJ", "PUNCT", "SPACE"})
 
 def extract(doc: Doc, rec: Record) -> list[Attribution]:
     """Every attribution phrase with its source and the claim it covers, in text order."""
-    a = Analysis(doc, rec)
+    a = Analysis.of(doc, rec)
     text = doc.text
     out: list[Attribution] = []
     for cue in a.cues:

@@ -215,6 +215,9 @@ def pobj_after(doc: Doc, char: int) -> Token | None:
 # ---------------------------------------------------------------------------- speech
 
 
+_ANALYSIS = "eventledger.quotes.analysis"
+
+
 class Analysis:
     """Quotes with speakers and reported-speech clauses for one document (shared with attributions)."""
 
@@ -235,6 +238,15 @@ class Analysis:
         self.direct = sorted(self._direct(marked) + self._answers(answers), key=lambda q: q.span)
         direct_spans = sorted(q.span for q in self.direct)
         self.indirect, self.denied = self._indirect(direct_spans)
+
+    @classmethod
+    def of(cls, doc: Doc, rec: Record) -> Analysis:
+        """The document's analysis, built once: quotes and attributions both read it."""
+        cached = doc.user_data.get(_ANALYSIS)
+        if cached is None or cached[0] is not rec:
+            cached = (rec, cls(doc, rec))
+            doc.user_data[_ANALYSIS] = cached
+        return cached[1]
 
     def para_of(self, pos: int) -> int:
         return bisect.bisect_right(self._para_starts, pos) - 1
@@ -563,7 +575,7 @@ def _phrase(v: Token, subj: Token, text: str) -> tuple[int, int]:
 
 def extract(doc: Doc, rec: Record) -> list[Quote]:
     """Direct quotes and reported speech, in text order, each with its speaker where one can be found."""
-    a = Analysis(doc, rec)
+    a = Analysis.of(doc, rec)
     quotes = a.direct + [q for q, _, _ in a.indirect]
     quotes.sort(key=lambda q: q.span)
     for i, q in enumerate(quotes):
