@@ -87,6 +87,8 @@ def ingest(paths, db_path, published, outlet, max_bytes, timeout, quiet) -> None
         if summary.ingested:
             console.print(f"found {summary.entities} people and organisations, {summary.places} places, "
                           f"{summary.quotes} quotes, {summary.events} events")
+        if summary.near_duplicates:
+            console.print(f"{summary.near_duplicates} near-duplicates (see `eventledger duplicates`)")
         for f in summary.failed:
             console.print(f"[red]failed[/red] {escape(f.where)}: {escape(f.reason)}", soft_wrap=True)
     if summary.failed and not summary.ingested and not summary.duplicates:
@@ -300,6 +302,12 @@ def _find_scorer(gold_dir: Path) -> Path:
             return cand
     raise click.ClickException("cannot find score.py: pass --scorer PATH")
 
+
+# the cross-report commands (duplicates, event, stories) live with the linking code; they import
+# this module's helpers, so they are registered once everything above is defined
+from eventledger.link.cli import register as _register_link  # noqa: E402
+
+_register_link(main)
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from eventledger import __version__, extract, nlp
+from eventledger import __version__, extract, link, nlp
 from eventledger.clean import Cleaned, CleanError, clean
 from eventledger.ingest import IngestError, RawDocument
 from eventledger.record import Document, Provenance, Record, span_errors
@@ -92,6 +92,7 @@ def process_stream(raws: Iterable[RawDocument | IngestError]) -> Iterator[tuple[
 class Summary:
     ingested: int = 0
     duplicates: int = 0
+    near_duplicates: int = 0  # stored, but a near-copy of (or the original of) another report
     failed: list[IngestError] = field(default_factory=list)
     events: int = 0
     quotes: int = 0
@@ -126,6 +127,10 @@ def ingest(store, raws: Iterable[RawDocument | IngestError],
             continue
         raw, rec = out
         if store.add(rec, raw.data, raw.media_type):
+            # linking never raises; a report stored but not linked (a crash in between) is
+            # picked up by link.backfill, which the linking commands run first
+            found = link.on_ingest(store, rec)
+            summary.near_duplicates += bool(found.duplicate_of or found.copies)
             summary.ingested += 1
             summary.events += len(rec.events)
             summary.quotes += len(rec.quotes)

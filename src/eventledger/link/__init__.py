@@ -1,0 +1,134 @@
+"""Across reports: near-duplicates, one real-world event told by several reports, stories.
+
+``on_ingest(store, rec)`` runs right after a document is stored. It looks the new report up in
+the LSH buckets (never across all documents), marks it a copy of an earlier report when their
+word shingles nearly coincide, merges its events into cross-document event clusters, and joins
+the stories of everything it linked to. Nothing stored is ever reclustered.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+
+from eventledger.link import events as ev_match
+from eventledger.link import minhash
+from eventledger.link.config import CONFIG
+from eventledger.record import Record
+from eventledger.store import links
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LinkResult:
+    doc_id: str
+    duplicate_of: str | None = None  # the original this report is a near-copy of
+    similarity: float | None = None
+    copies: list[str] = field(default_factory=list)  # stored reports that turned out to be copies of this one
+    clusters: list[int] = field(default_factory=list)  # cross-document event clusters this report is in
+    story: int | None = None
+    error: str | None = None  # why linking was skipped (the document stays stored)
+
+
+def on_ingest(store, rec: Record) -> LinkResult:
+    """Link a stored report to the others. Idempotent; never raises (a failure is logged and returned)."""
+    doc_id = getattr(getattr(rec, "document", None), "id", "") or ""
+    try:
+        return _link(store.db, rec)
+    except Exception as exc:  # linking must never cost the caller a stored document
+        log.warning("linking %s failed: %s: %s", doc_id[:12], type(exc).__name__, exc)
+        if store.db.in_transaction:
+            store.db.execute("ROLLBACK")
+        return LinkResult(doc_id, error=f"{type(exc).__name__}: {exc}")
+
+
+def backfill(store) -> int:
+    """Link every stored report not yet linked (stored before linking existed); how many were linked."""
+    n = 0
+    for doc_id in links.unlinked(store.db):
+        rec = store.record(doc_id)
+        if rec is not None and on_ingest(store, rec).error is None:
+            n += 1
+    return n
+
+
+def _stored(db: sqlite3.Connection, doc_id: str, n: int) -> LinkResult:
+    dup = links.duplicate_of(db, doc_id)
+    return LinkResult(doc_id, duplicate_of=dup[0] if dup else None, similarity=dup[1] if dup else None,
+                      clusters=links.clusters_of_doc(db, doc_id), story=links.story_of(db, doc_id))
+
+
+def _link(db: sqlite3.Connection, rec: Record) -> LinkResult:
+    doc_id = rec.document.id
+    n = links.doc_n(db, doc_id)
+    if n is None:
+        return LinkResult(doc_id, error="not stored")
+    if links.is_linked(db, n):
+        return _stored(db, doc_id, n)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        copies = _duplicates(db, rec, n)
+        clusters = _events(db, rec, links.duplicate_group(db, [doc_id]))
+        linked = links.duplicate_group(db, [doc_id]) | (links.cluster_docs(db, clusters) if clusters else set())
+        links.join_story(db, doc_id, n, linked)
+        result = _stored(db, doc_id, n)
+        result.copies = copies
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _duplicates(db: sqlite3.Connection, rec: Record, n: int) -> list[str]:
+    """Store the signature; group the report with near-copies. Returns stored reports now copies of it."""
+    sig, count = minhash.signature(rec.document.text)
+    if count < CONFIG["minhash"]["min_shingles"]:  # too short to tell a copy from a common phrase
+        links.add_signature(db, n, 0, sig, [])
+        return []
+    keys = minhash.band_keys(sig)
+    cands = links.signatures(db, links.band_candidates(db, keys, n))
+    links.add_signature(db, n, count, sig, keys)
+    near = [m for m, s in cands.items() if minhash.jaccard(sig, s) >= CONFIG["duplicate_jaccard"]]
+    if not near:
+        return []
+    group = links.duplicate_group(db, [r["id"] for r in links.doc_info(db, near).values()] + [rec.document.id])
+    info = {r["id"]: r for r in links.doc_info(db, _ns(db, group)).values()}
+    # the original: earliest published (unknown dates last), then earliest ingested
+    original = min(group, key=lambda d: (info[d]["published"] or "9999", info[d]["n"]))
+    sigs = links.signatures(db, [info[d]["n"] for d in group])
+    osig = sigs.get(info[original]["n"], sig)
+    copies = {d: minhash.jaccard(sigs.get(info[d]["n"], sig), osig) for d in group if d != original}
+    links.set_duplicates(db, original, copies)
+    return sorted(copies) if original == rec.document.id else []
+
+
+def _ns(db: sqlite3.Connection, doc_ids: set[str]) -> list[int]:
+    return [m for m in (links.doc_n(db, d) for d in doc_ids) if m is not None]
+
+
+def _events(db: sqlite3.Connection, rec: Record, copies: set[str]) -> list[int]:
+    """Merge the report's events into clusters with matching stored events; the clusters joined."""
+    keys = ev_match.event_keys(rec)
+    links.add_event_keys(db, keys)  # before joining, so the report's anchored events follow their anchor
+    joined: set[int] = set()
+    for key in keys:
+        if key["anchor"]:  # follows its anchor into whatever cluster that joins
+            continue
+        lo, hi = ev_match.key_window(key)
+        matches = []
+        for row in links.event_candidates(db, key["type"], lo, hi, ev_match.max_span(), rec.document.id):
+            s = ev_match.score(key, row, copy=row["doc_id"] in copies)
+            if s is not None and s >= ev_match.threshold():
+                matches.append((s, row))
+        if not matches:
+            continue
+        found = {row["cluster_id"] for _, row in matches if row["cluster_id"] is not None}
+        cid = min(found) if found else links.new_cluster_id(db)
+        links.merge_clusters(db, cid, found)
+        links.join_cluster(db, cid, [(row["doc_id"], row["event_id"], s) for s, row in matches]
+                           + [(key["doc_id"], key["event_id"], max(s for s, _ in matches))])
+        joined.add(cid)
+    return links.clusters_of_doc(db, rec.document.id) if joined else []

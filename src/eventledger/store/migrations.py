@@ -144,6 +144,72 @@ MIGRATIONS: list[str] = [
         VALUES ('delete', old.n, coalesce(old.title, ''), old.text);
     END;
     """,
+    # 2: links across reports: near-duplicates (MinHash/LSH), cross-document event clusters, stories
+    """
+    -- a document's MinHash over word 3-shingles of its cleaned text; a row means "linked"
+    CREATE TABLE doc_minhash (
+        doc_n INTEGER PRIMARY KEY REFERENCES documents(n) ON DELETE CASCADE,
+        shingles INTEGER NOT NULL,            -- how many distinct shingles (0: too short to compare)
+        sig BLOB NOT NULL                     -- the MinHash values, little-endian uint32
+    );
+
+    -- LSH buckets: one row per (band, document); a lookup is an indexed query, no index in memory
+    CREATE TABLE doc_bands (
+        key INTEGER NOT NULL,                 -- hash of the band number and its MinHash values
+        doc_n INTEGER NOT NULL REFERENCES documents(n) ON DELETE CASCADE,
+        PRIMARY KEY (key, doc_n)
+    ) WITHOUT ROWID;
+    CREATE INDEX doc_bands_doc ON doc_bands(doc_n);
+
+    -- near-duplicate reports (syndicated copies) point at the group's original: earliest published
+    CREATE TABLE duplicates (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        original_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        similarity REAL NOT NULL              -- estimated Jaccard of word 3-shingles with the original
+    );
+    CREATE INDEX duplicates_original ON duplicates(original_id);
+
+    -- what an event is matched on across documents; lo/hi are day ordinals of its time window
+    CREATE TABLE event_keys (
+        doc_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        lo INTEGER NOT NULL,
+        hi INTEGER NOT NULL,
+        dated INTEGER NOT NULL,               -- 1: from a time in the text, 0: from the publication date
+        place TEXT,
+        country TEXT,
+        admin1 TEXT,
+        lat REAL,
+        lon REAL,
+        precision TEXT,
+        actor TEXT,                           -- canonical entity name, only when the actor is an entity
+        target TEXT,
+        kinds TEXT NOT NULL DEFAULT '',       -- number kinds reported (killed,injured ...)
+        anchor TEXT,                          -- the dated event of the same document this undated one retells
+        PRIMARY KEY (doc_id, event_id),
+        FOREIGN KEY (doc_id, event_id) REFERENCES events(doc_id, id) ON DELETE CASCADE
+    );
+    CREATE INDEX event_keys_when ON event_keys(type, lo);
+
+    -- one real-world event told by several documents: its members
+    CREATE TABLE event_clusters (
+        cluster_id INTEGER NOT NULL,
+        doc_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        score REAL NOT NULL,                  -- match score that brought the member in (0 for the first)
+        PRIMARY KEY (doc_id, event_id),
+        FOREIGN KEY (doc_id, event_id) REFERENCES events(doc_id, id) ON DELETE CASCADE
+    );
+    CREATE INDEX event_clusters_id ON event_clusters(cluster_id);
+
+    -- stories: documents joined by duplication or a shared event cluster (union-find, id = smallest n)
+    CREATE TABLE doc_stories (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        story_id INTEGER NOT NULL
+    );
+    CREATE INDEX doc_stories_story ON doc_stories(story_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,106 @@
+"""Time to link one new report into a store already holding N synthetic reports.
+
+    .venv/bin/python bench/link.py [N] [--db PATH]
+
+Synthetic reports (random words, places, dates and events) go in through ``Store.add`` and
+``link.on_ingest`` without spaCy; then new reports are timed through ``on_ingest`` alone: one near-copy
+of a stored report, one new account of a stored event, and unrelated ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from eventledger import link
+from eventledger.record import Document, Entity, Event, Number, Place, Provenance, Record, Source
+from eventledger.store import Store
+
+WORDS = [f"w{i}" for i in range(5000)]
+TYPES = ["ASSAULT", "COERCE", "PROTEST", "AID", "ACCUSE", "AGREE", "RETREAT", "MOBILIZE"]
+PLACES = [(f"Town{i}", f"C{i % 40}", f"A{i % 400}", random.Random(i).uniform(-30, 50),
+           random.Random(-i).uniform(-20, 100)) for i in range(3000)]
+ACTORS = [f"Group {i}" for i in range(300)]
+DAYS = 5 * 365
+
+
+def report(i: int, rnd: random.Random, text: str | None = None) -> Record:
+    """A synthetic report: ~250 random words, 3 events with a place, an actor and a date."""
+    text = text or " ".join(rnd.choice(WORDS) for _ in range(250))
+    day = 738000 + rnd.randrange(DAYS)
+    rec = Record(document=Document(text=text, source=Source(path=f"synthetic/{i}.txt"), id=f"{i:064x}",
+                                   title=f"report {i}", outlet=f"outlet {i % 200}", published=_iso(day + 1)),
+                 provenance=Provenance(pipeline="bench", model="none"))
+    for j in range(3):
+        name, country, admin1, lat, lon = rnd.choice(PLACES)
+        actor = rnd.choice(ACTORS)
+        start = j * 5
+        rec.places.append(Place(name=name, country=country, admin1=admin1, lat=lat, lon=lon, precision="city",
+                                feature="city", id=f"P{j + 1}"))
+        rec.entities.append(Entity(name=actor, type="ORG", id=f"E{j + 1}"))
+        rec.events.append(Event(type=rnd.choice(TYPES), evidence=text[start:start + 4], span=(start, start + 4),
+                                actor=actor, actor_entity=f"E{j + 1}", place=name, place_id=f"P{j + 1}",
+                                start=_iso(day - j), end=_iso(day - j), modality="reported", id=f"ev{j + 1}",
+                                numbers=[Number(text="x", span=(0, 1), kind="killed", value=rnd.randrange(50))]))
+    return rec
+
+
+def _iso(day: int) -> str:
+    from datetime import date
+
+    return date.fromordinal(day).isoformat()
+
+
+def add(store: Store, rec: Record) -> tuple[float, link.LinkResult]:
+    store.add(rec, rec.document.text.encode(), "text/plain")
+    t = time.perf_counter()
+    res = link.on_ingest(store, rec)
+    if res.error:
+        raise SystemExit(f"linking failed: {res.error}")
+    return time.perf_counter() - t, res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=10_000)
+    ap.add_argument("--db", type=Path, help="store to fill (default: a temporary file)")
+    args = ap.parse_args()
+    rnd = random.Random(0)
+    with tempfile.TemporaryDirectory() as tmp, Store(args.db or Path(tmp) / "bench.db") as store:
+        t0 = time.perf_counter()
+        start = store.count()
+        for i in range(start, args.n):
+            add(store, report(i, rnd))
+        print(f"store of {store.count()} reports filled in {time.perf_counter() - t0:.0f} s")
+        times, kinds, found = [], [], []
+        for k in range(30):
+            i = args.n + 1_000_000 + k
+            if k % 3 == 0:  # a syndicated copy of a stored report
+                old = store.record(f"{rnd.randrange(args.n):064x}")
+                rec = report(i, rnd, text="Agency copy " + old.document.text + " reporting by agency")
+                kinds.append("copy")
+            elif k % 3 == 1:  # another outlet telling a stored event
+                old = store.record(f"{rnd.randrange(args.n):064x}")
+                rec = report(i, rnd)
+                rec.places, rec.entities, rec.events = old.places, old.entities, old.events
+                rec.document.published = old.document.published
+                kinds.append("same event")
+            else:
+                rec = report(i, rnd)
+                kinds.append("unrelated")
+            took, res = add(store, rec)
+            times.append(took)
+            found.append(bool(res.duplicate_of or res.copies) if kinds[-1] == "copy" else bool(res.clusters))
+        for kind in ("copy", "same event", "unrelated"):
+            ts = [t for t, k in zip(times, kinds, strict=True) if k == kind]
+            hits = sum(f for f, k in zip(found, kinds, strict=True) if k == kind)
+            print(f"link one report ({kind:10}) into {args.n} reports: median {statistics.median(ts) * 1000:.1f} ms,"
+                  f" max {max(ts) * 1000:.1f} ms; linked {hits}/{len(ts)}")
+
+
+if __name__ == "__main__":
+    main()

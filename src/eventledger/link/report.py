@@ -1,0 +1,81 @@
+"""One cross-document event as an investigator reads it: its sources, how many are independent,
+and where they disagree (casualty figures by kind, who did it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventledger.link.events import name_key
+from eventledger.store import links
+
+
+@dataclass
+class Claim:
+    """One source's figure of one kind: 'around 40 civilians' (killed, 40)."""
+
+    doc_id: str
+    outlet: str | None
+    kind: str
+    text: str
+    value: int | None
+
+
+@dataclass
+class EventSummary:
+    cluster_id: int | None
+    sources: list[dict[str, Any]]  # one per member event: event row + outlet, published, original_id
+    independent: int
+    numbers: dict[str, list[Claim]] = field(default_factory=dict)  # kind -> each source's words
+    disagree: list[str] = field(default_factory=list)  # kinds whose figures differ
+    actors: list[str] = field(default_factory=list)  # distinct actors named by the sources
+
+
+def independent_sources(sources: list[dict[str, Any]]) -> int:
+    """Distinct sources: a near-duplicate counts with its original, and one outlet counts once."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for s in sources:
+        doc = "doc:" + s["doc_id"]
+        for other in ("doc:" + (s.get("original_id") or s["doc_id"]),
+                      "outlet:" + name_key(s["outlet"]) if s.get("outlet") else None):
+            if other:
+                parent[find(doc)] = find(other)
+    return len({find("doc:" + s["doc_id"]) for s in sources})
+
+
+def summarize(store, cluster_id: int | None = None, doc_id: str | None = None,
+              event_id: str | None = None) -> EventSummary | None:
+    """The cluster's sources and disagreements, or a single event's when it is in no cluster."""
+    if cluster_id is None and doc_id and event_id:
+        cluster_id = links.cluster_of(store.db, doc_id, event_id)
+    if cluster_id is not None:
+        rows = links.cluster_members(store.db, cluster_id)
+    else:
+        rows = store.db.execute(
+            "SELECT e.*, d.n, d.outlet, d.published, d.title, x.original_id FROM events e"
+            " JOIN documents d ON d.id = e.doc_id LEFT JOIN duplicates x ON x.doc_id = e.doc_id"
+            " WHERE e.doc_id = ? AND e.id = ?", (doc_id, event_id)).fetchall()
+    if not rows:
+        return None
+    sources = [dict(r) for r in rows]
+    out = EventSummary(cluster_id, sources, independent_sources(sources))
+    seen: set[tuple[str, str, str]] = set()
+    records = {}
+    for s in sources:
+        rec = records.setdefault(s["doc_id"], store.record(s["doc_id"]))
+        ev = next((e for e in rec.events if e.id == s["id"]), None) if rec else None
+        for n in ev.numbers if ev else []:
+            key = (s.get("original_id") or s["doc_id"], n.kind, n.text.lower())
+            if key not in seen:  # a copy repeating its original's words is not another claim
+                seen.add(key)
+                out.numbers.setdefault(n.kind, []).append(Claim(s["doc_id"], s["outlet"], n.kind, n.text, n.value))
+        if ev and ev.actor and ev.actor_entity and all(name_key(ev.actor) != name_key(a) for a in out.actors):
+            out.actors.append(ev.actor)  # named actors only: "they" or "gunmen" is not a disagreement
+    out.disagree = [k for k, claims in out.numbers.items() if len({c.value for c in claims}) > 1]
+    return out

@@ -1,0 +1,200 @@
+"""Across reports: syndicated copies, one event told by several outlets, stories."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eventledger import ingest as ing
+from eventledger import link
+from eventledger.link import events as ev_match
+from eventledger.link import minhash
+from eventledger.link.report import summarize
+from eventledger.pipeline import ingest
+from eventledger.record import Document, Provenance, Record, Source
+from eventledger.store import Store, links
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = ("militia shelled village market killed civilians residents said army convoy aid hospital town "
+         "district officials fighters drone strike wounded displaced families checkpoint night morning").split()
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    """The project's sample reports ingested, then linked one by one as ingest will."""
+    store = Store(tmp_path_factory.mktemp("link") / "ex.db")
+    ingest(store, (d for item in ing.discover([str(ROOT / "examples/reports")]) for d in ing.read(item)))
+    for doc_id in links.unlinked(store.db):
+        assert link.on_ingest(store, store.record(doc_id)).error is None
+    yield store
+    store.close()
+
+
+def _doc(store: Store, title: str) -> str:
+    return store.db.execute("SELECT id FROM documents WHERE title LIKE ? || '%'", (title,)).fetchone()[0]
+
+
+def _event(store: Store, doc_id: str, words: str) -> str:
+    return store.db.execute("SELECT id FROM events WHERE doc_id = ? AND instr(evidence, ?) > 0",
+                            (doc_id, words)).fetchone()[0]
+
+
+def test_wire_copy_is_a_duplicate_of_the_earliest_report(examples):
+    original = _doc(examples, "Shelling of market in North Darfur")
+    copy = _doc(examples, "Dozens dead in Darfur market shelling - wire")
+    dup = links.duplicate_of(examples.db, copy)
+    assert dup is not None and dup[0] == original and dup[1] >= 0.7
+    assert links.duplicate_of(examples.db, original) is None
+    assert links.duplicate_of(examples.db, _doc(examples, "Dozens dead as shells hit")) is None  # own account
+
+
+def test_market_shelling_is_one_event_with_two_independent_sources_and_differing_tolls(examples):
+    ids = [(d, _event(examples, d, w)) for d, w in (
+        (_doc(examples, "Shelling of market in North Darfur"), "Around 40 civilians were killed"),
+        (_doc(examples, "Dozens dead in Darfur market shelling - wire"), "Around 40 civilians were killed"),
+        (_doc(examples, "Dozens dead as shells hit"), "Dozens of civilians were killed"))]
+    clusters = {links.cluster_of(examples.db, d, e) for d, e in ids}
+    assert len(clusters) == 1 and None not in clusters
+    summary = summarize(examples, cluster_id=clusters.pop())
+    assert summary.independent == 2  # the wire copy is not a third witness
+    assert "killed" in summary.disagree
+    words = {c.text.lower() for c in summary.numbers["killed"]}
+    assert any("40" in w for w in words) and any("dozens" in w for w in words)
+
+
+def test_the_two_tripolis_never_merge(examples):
+    libya, lebanon = _doc(examples, "Tripoli armed groups"), _doc(examples, "Protesters block roads")
+    assert not set(links.clusters_of_doc(examples.db, libya)) & set(links.clusters_of_doc(examples.db, lebanon))
+    assert links.story_of(examples.db, libya) != links.story_of(examples.db, lebanon)
+
+
+def test_event_merging_precision_and_recall_on_gold(examples):
+    gold = json.loads((ROOT / "tests/gold_link.json").read_text())
+    gold_pairs = set()
+    for cluster in gold["clusters"]:
+        members = [(_doc(examples, m["title"]), _event(examples, _doc(examples, m["title"]), m["evidence"]))
+                   for m in cluster]
+        gold_pairs |= {frozenset(p) for p in combinations(members, 2) if p[0][0] != p[1][0]}
+    rows = examples.db.execute("SELECT cluster_id, doc_id, event_id FROM event_clusters").fetchall()
+    by_cluster: dict[int, list[tuple[str, str]]] = {}
+    for r in rows:
+        by_cluster.setdefault(r[0], []).append((r[1], r[2]))
+    predicted = {frozenset(p) for ms in by_cluster.values() for p in combinations(ms, 2) if p[0][0] != p[1][0]}
+    precision = len(predicted & gold_pairs) / len(predicted)
+    recall = len(predicted & gold_pairs) / len(gold_pairs)
+    print(f"event merging: precision {precision:.2f} recall {recall:.2f} ({len(gold_pairs)} gold pairs)")
+    assert precision >= 0.85 and recall >= 0.85
+
+
+def test_stories_group_the_three_darfur_reports(examples):
+    story = {links.story_of(examples.db, _doc(examples, t)) for t in (
+        "Shelling of market in North Darfur", "Dozens dead in Darfur market shelling - wire",
+        "Dozens dead as shells hit")}
+    assert len(story) == 1
+    assert links.story_of(examples.db, _doc(examples, "Tripoli armed groups")) not in story
+
+
+def test_linking_again_changes_nothing(examples):
+    doc = _doc(examples, "Dozens dead in Darfur market shelling - wire")
+    before = examples.db.execute("SELECT count(*) FROM event_clusters").fetchone()[0]
+    first = link.on_ingest(examples, examples.record(doc))
+    again = link.on_ingest(examples, examples.record(doc))
+    assert first == again and first.duplicate_of == _doc(examples, "Shelling of market in North Darfur")
+    assert examples.db.execute("SELECT count(*) FROM event_clusters").fetchone()[0] == before
+
+
+# ---------------------------------------------------------------------- without spaCy
+
+def _rec(text: str, published: str | None, title: str, outlet: str) -> Record:
+    return Record(document=Document(text=text, source=Source(path=f"{title}.txt"), id=f"{title:0<64}"[:64],
+                                    title=title, outlet=outlet, published=published),
+                  provenance=Provenance(pipeline="test", model="test"))
+
+
+def _story(seed: int, n: int = 120) -> str:
+    import random
+
+    rnd = random.Random(seed)
+    return " ".join(rnd.choice(WORDS) + str(rnd.randrange(50)) for _ in range(n))
+
+
+def test_a_later_arriving_earlier_report_becomes_the_original(tmp_path):
+    body = _story(1)
+    with Store(tmp_path / "s.db") as store:
+        late = _rec("Syndicated headline\n\n" + body + "\n\nReporting by an agency", "2024-03-02", "late", "B")
+        early = _rec("Original headline\n\n" + body, "2024-03-01", "early", "A")
+        other = _rec(_story(2), "2024-03-01", "other", "C")
+        for rec in (late, other, early):
+            store.add(rec, rec.document.text.encode(), "text/plain")
+            link.on_ingest(store, rec)
+        assert links.duplicate_of(store.db, late.document.id)[0] == early.document.id
+        assert links.duplicate_of(store.db, early.document.id) is None
+        assert links.duplicate_of(store.db, other.document.id) is None
+        assert link.on_ingest(store, early).copies == []  # already linked: the stored answer
+
+
+def test_a_bad_record_is_skipped_not_raised(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        assert link.on_ingest(store, _rec("never stored", None, "ghost", "X")).error == "not stored"
+        assert link.on_ingest(store, None).error  # type: ignore[arg-type]
+
+
+def test_reports_of_one_attack_in_different_words_merge(tmp_path, record):
+    a = record("Militiamen shelled the market in Aleppo on Monday, killing 12 civilians, residents said.",
+               published="2021-03-02")
+    b = record("Around 20 people were killed when shells hit a market in Aleppo on Monday, a doctor said.",
+               published="2021-03-03")
+    c = record("Gunmen attacked a checkpoint in Tripoli, Libya on Monday, killing 12 people.",
+               published="2021-03-02")
+    with Store(tmp_path / "s.db") as store:
+        for i, (rec, outlet) in enumerate(((a, "North Wire"), (b, "South Daily"), (c, "West Post"))):
+            rec.document.id, rec.document.outlet = f"{i:064d}", outlet
+            store.add(rec, rec.document.text.encode(), "text/plain")
+            link.on_ingest(store, rec)
+        ca, cb = links.clusters_of_doc(store.db, a.document.id), links.clusters_of_doc(store.db, b.document.id)
+        assert ca and ca == cb
+        assert links.clusters_of_doc(store.db, c.document.id) == []
+        summary = summarize(store, cluster_id=ca[0])
+        assert summary.independent == 2 and "killed" in summary.disagree
+
+
+@given(st.text(max_size=300))
+def test_a_text_is_its_own_perfect_duplicate(text):
+    sig, n = minhash.signature(text)
+    assert minhash.jaccard(sig, minhash.signature(text)[0]) == 1.0
+    assert len(minhash.band_keys(sig)) == 32 and n == len(minhash.shingles(text))
+
+
+@given(st.lists(st.sampled_from(WORDS), min_size=5, max_size=60), st.lists(st.sampled_from(WORDS), max_size=60))
+def test_similarity_estimate_is_a_share(a, b):
+    s = minhash.jaccard(minhash.signature(" ".join(a))[0], minhash.signature(" ".join(b))[0])
+    assert 0.0 <= s <= 1.0
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_name_matching_is_symmetric(a, b):
+    assert ev_match.names_match(a, b) == ev_match.names_match(b, a)
+    assert ev_match.names_match("Jaysh al-Tahrir", "Jaysh Al Tahrir")
+
+
+def test_cli_shows_sources_and_disagreement_side_by_side(examples):
+    import click
+    from click.testing import CliRunner
+
+    from eventledger.link.cli import register
+
+    group = click.Group()
+    register(group)
+    doc = _doc(examples, "Dozens dead as shells hit")
+    out = CliRunner().invoke(group, ["event", f"{doc[:8]}:{_event(examples, doc, 'Dozens of civilians')}",
+                                     "--db", str(examples.path)])
+    assert out.exit_code == 0, out.output
+    assert "2 independent sources" in out.output and "Dozens of civilians" in out.output
+    out = CliRunner().invoke(group, ["duplicates", "--db", str(examples.path)])
+    assert "1 near-duplicates of 1 originals" in out.output
+    assert CliRunner().invoke(group, ["stories", "--db", str(examples.path)]).exit_code == 0
