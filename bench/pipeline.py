@@ -27,8 +27,7 @@ def corpus(source: Path, n: int):
     """RawDocuments: the sample reports, cycled to ``n`` distinct documents."""
     from eventledger import ingest
 
-    base = [d for item in ingest.discover([str(source)]) for d in ingest.read(item)
-            if isinstance(d, ingest.RawDocument)]
+    base = [d for d in ingest.read_all([str(source)]) if isinstance(d, ingest.RawDocument)]
     if not base:
         sys.exit(f"no readable reports under {source}")
     return [_distinct(base[i % len(base)], i) for i in range(n)]

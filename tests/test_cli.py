@@ -98,3 +98,10 @@ def test_the_review_queue_starts_with_the_least_confident_items(reports, tmp_pat
     assert confidences and confidences == sorted(confidences)
     quotes_only = run("queue", "--kind", "quote", db=db).output.splitlines()[1:]
     assert quotes_only and all(" quote " in line for line in quotes_only)
+
+
+def test_failures_are_kept_across_runs(reports, tmp_path):
+    db = tmp_path / "l.db"
+    run("ingest", str(reports / "sub"), db=db)
+    out = run("failures", db=db).output
+    assert "empty file" in out and "binary" in out and "3 failures" in out

@@ -38,7 +38,7 @@ FLOORS = {
 
 def score(docs: Path, gold: Path, tmp_path: Path) -> dict:
     with Store(tmp_path / "q.db") as st:
-        summary = run(st, (d for item in ingest.discover([str(docs)]) for d in ingest.read(item)))
+        summary = run(st, ingest.read_all([str(docs)]))
         assert not summary.failed, summary.failed
         preds = tmp_path / "preds.jsonl"
         with preds.open("w") as f:

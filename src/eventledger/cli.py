@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from eventledger import __version__
+from eventledger.export import FORMATS
 from eventledger.store import ENV_DB, Store, default_db_path
 
 console = Console()
@@ -234,6 +235,20 @@ def events(db_path, type_, actor, place, since, until, limit, as_json) -> None:
 
 @main.command()
 @db_option
+@click.option("--limit", default=50, show_default=True)
+def failures(db_path, limit) -> None:
+    """Inputs that could not be ingested, newest first, with the reason (kept across runs)."""
+    with _store(db_path) as store:
+        rows = store.failures(limit)
+    t = _table(("when", 25), ("input", 80), ("reason", 100))
+    for r in rows:
+        t.add_row(r["at"], escape(r["input"]), escape(r["reason"]))
+    console.print(t)
+    console.print(f"{len(rows)} failures")
+
+
+@main.command()
+@db_option
 @click.option("--kind", type=click.Choice(["entity", "place", "time", "quote", "event"]), help="only this kind")
 @click.option("--limit", default=30, show_default=True)
 def queue(db_path, kind, limit) -> None:
@@ -249,7 +264,7 @@ def queue(db_path, kind, limit) -> None:
 
 @main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)")
 def export(db_path, fmt, output) -> None:
     """Export records as JSONL (the record format), ACLED-style CSV of events, or GeoJSON."""
@@ -282,7 +297,7 @@ def eval_(gold_dir, docs_dir, scorer, indirect, verbose) -> None:
     scorer = scorer or _find_scorer(gold_dir)
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "eval.db") as store:
-            summary = run(store, (d for item in ing.discover([str(docs_dir)]) for d in ing.read(item)))
+            summary = run(store, ing.read_all([str(docs_dir)]))
             for f in summary.failed:
                 err.print(f"failed {f.where}: {f.reason}")
             preds = Path(tmp) / "preds.jsonl"

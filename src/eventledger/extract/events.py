@@ -313,7 +313,6 @@ class _Cand:
     actor: Token | str | None = None
     target: Token | str | None = None
     place_hint: Token | None = None
-    ev_range: tuple[int, int] = (0, 0)  # token range of the evidence
     wide: bool = False  # the evidence takes in the verb's complement clause ("warned that ... if ...")
     numbers: list = field(default_factory=list)
 
@@ -1351,7 +1350,6 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
     built: list[tuple[_Cand, str, tuple[int, int], tuple[int, int]]] = []
     for cand in cands:
         text, span, rng = _evidence(doc, rec.document.text, cand, triggers)
-        cand.ev_range = rng
         built.append((cand, text, span, rng))
     # one event per clause: an event word inside a bigger event's clause of the same type (or the
     # object of that event's verb: "agreed to a ceasefire") is the same event, not a second one

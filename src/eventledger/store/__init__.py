@@ -252,8 +252,8 @@ class Store:
         sql = " UNION ALL ".join(parts[k] for k in ([kind] if kind else parts))
         return self.db.execute(f"SELECT * FROM ({sql}) ORDER BY confidence, doc_id, id LIMIT ?", (limit,)).fetchall()
 
-    def failures(self) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM failures ORDER BY rowid").fetchall()
+    def failures(self, limit: int = 50) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM failures ORDER BY rowid DESC LIMIT ?", (limit,)).fetchall()
 
 
 def fatalities(ev: Event) -> int | None:
