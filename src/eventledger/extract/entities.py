@@ -4,14 +4,18 @@ spaCy (with the alias ruler of ``nlp/components.py``) finds the names; this modu
 mention to the name's exact words, drops what the small model gets wrong (sentence fragments,
 generic words, places, demonyms), and merges the forms one actor goes by in a document:
 alias-table names ("Daesh" = "Islamic State"), acronyms defined or matching initials ("Free
-Syrian Army (FSA)"), transliteration variants ("al-X" / "al X"), and surnames ("Smith" after
-"John Smith").
+Syrian Army (FSA)", with or without accents: "YBŞ" / "YBS"), a name given in another language in
+brackets or apposition, transliteration variants ("al-X" / "al X"), and surnames ("Smith" after
+"John Smith", whatever the model calls it). The words around a name settle its type where the model
+cannot: an outlet is the one told or interviewed, a one-word armed group the one that fights or
+controls, a people ("Yazidi") is no actor's name.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,8 +35,11 @@ _ARTICLE = re.compile(r"(?:the|The|THE)\s+")  # used with .match: a compiled "^"
 _POSSESSIVE = re.compile(r"[’']s?$")
 _APOSTROPHES = str.maketrans("", "", "'’‘`ʿʾ")
 _NON_WORD = re.compile(r"[\W_]+")
-_ACRONYM_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
-_PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Z&][A-Za-z&]{0,8})\s*\)")
+_ACRONYM_DEF = re.compile(r"\s*\(\s*([^\W\d_][\w&-]{1,11})\s*\)")
+_PAREN_ACRONYM = re.compile(r"\(\s*([^\W\d_][\w&-]{1,11})\s*\)")  # checked by _acronym_like: re has no \p{Lu}
+# accented Latin letters to their base letter, one character for one so that spans stay put ('YBŞ' ~ 'YBS')
+_FOLD = str.maketrans({c: unicodedata.normalize("NFKD", c)[0] for c in map(chr, range(0xC0, 0x250))
+                       if unicodedata.normalize("NFKD", c)[0] != c} | {"ı": "i"})
 _WORD = re.compile(r"(?<![\w'’])[^\W\d_]\w*(?![\w'’])")
 _NAME_WORD = re.compile(r"[\w'’&.-]+")
 _QUOTES = set("\"“”«»")
@@ -42,7 +49,20 @@ _FINITE = {"VBZ", "VBD", "VBP", "MD"}  # a finite verb: a clause, never a name
 _HEADLINE_WORDS = {"Of", "As", "In", "To", "For", "And", "On", "With", "From", "By", "Over", "After", "Into", "Is",
                    "Are", "Was", "Were", "Amid", "Says", "Say"}
 _PARTITIVE = {"one", "member", "some", "each", "another"}  # "one of the doctors, X"
+_OF_TAIL = re.compile(r"[ \t]+(?:of|for)[ \t]+")
+_TAIL_WORD = re.compile(r"[\w'’&-]+")
+_TAIL_JOINERS = {"of", "for", "the", "and", "al", "el", "de", "del", "la", "le", "des", "du", "di", "y"}
+_BRACKET = re.compile(r"[ \t]*\(([^()\n]{2,80})\)")
+_APPOS_THE = re.compile(r",[ \t]+the[ \t]+([^,.;()\n]{3,60}),")
+_NOT_NAMES = {"NORP", "LANGUAGE", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|an|az|ud|ul)[-‐]", re.IGNORECASE)
+
+
+def _acronym_like(s: str) -> bool:
+    """Capitals, possibly with a hyphen or accents: 'SDF', 'YBŞ', 'FARC-EP', 'MONUSCO' (and 'FSyA'-style mixes)."""
+    letters = [c for c in s if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return s[:1].isupper() and len(letters) >= 2 and upper >= 2 and upper * 2 >= len(letters) and s[-1:] != "-"
 
 
 def _unprefixed(word: str) -> str:
@@ -63,6 +83,12 @@ class _Lexicon:
     person_nouns: frozenset[str]
     place_noun_after: re.Pattern[str]  # "X district": a place's name
     place_noun_before: re.Pattern[str]  # "the town of X"
+    peoples: frozenset[str]
+    name_of_heads: frozenset[str]  # "Council": "of X" after it continues the name
+    armed_nouns: frozenset[str]
+    armed_verbs: frozenset[str]
+    addressee_nouns: frozenset[str]
+    media_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -87,14 +113,18 @@ def _lex() -> _Lexicon:
     return _Lexicon(canon, known, phrase_kinds, word_kinds, frozenset(kinds["generic_words"]),
                     frozenset(kinds["titles"]), frozenset(demonyms), frozenset(kinds["reporting_verbs"]),
                     frozenset(kinds["person_nouns"]), re.compile(rf"[ \t]+(?:{places})\b", re.IGNORECASE),
-                    re.compile(rf"\b(?:{places})\s+of\s+(?:the\s+)?$", re.IGNORECASE))
+                    re.compile(rf"\b(?:{places})\s+of\s+(?:the\s+)?$", re.IGNORECASE),
+                    frozenset(kinds["peoples"]), frozenset(kinds["name_of_heads"]), frozenset(kinds["armed_nouns"]),
+                    frozenset(kinds["armed_verbs"]), frozenset(kinds["addressee_nouns"]),
+                    frozenset(w for w in kinds["kind_words"]["media"] if " " not in w))
 
 
+@lru_cache(maxsize=16384)  # called for every name form many times over, on a few hundred distinct strings
 def key(name: str) -> str:
     """Comparison key: case, apostrophes, hyphens, a leading 'the' and a trailing 'group' do not matter."""
     s = name.strip()
     s = s[m.end():] if (m := _ARTICLE.match(s)) else s
-    s = s.lower().translate(_APOSTROPHES)
+    s = s.lower().translate(_APOSTROPHES).translate(_FOLD)
     words = _NON_WORD.sub(" ", s).split()
     if len(words) > 1 and words[-1] in ("group", "organisation", "organization"):
         words = words[:-1]
@@ -112,6 +142,8 @@ class _Cand:
     source: str = "ner"  # alias, shape, ner, initials, repeat
     typed: bool = False  # the type is settled by the text itself ("X, a nurse"), not by the model
     span: Span | None = None
+    outlet: bool = False  # named where an outlet goes: "told X", "a report by X"
+    same: _Cand | None = None  # another name of the same actor: "X (Y)", "Y, the x,"
 
 
 @dataclass
@@ -129,7 +161,10 @@ def extract(doc: Doc, rec: Record) -> list[Entity]:
     lower_words = {w for w in set(_WORD.findall(text)) if w.islower()}
     cands = [c for ent in doc.ents if ent.label_ in ("PERSON", "ORG") for c in _clean(doc, text, ent, lex)]
     cands = [c for c in cands if c.source != "ner" or _plausible(doc, text, c, votes, lower_words, lex)]
+    cands = _extend_of_names(doc, text, cands, lex)
     cands = _with_defined_acronyms(text, cands, lex)
+    cands = _with_other_names(doc, text, cands, lex)
+    cands = _armed_names(doc, cands, lower_words, lex)
     _settle_types(cands, votes)
     groups = _group(text, cands)
     groups = _add_unlabelled_mentions(text, groups)
@@ -158,17 +193,22 @@ def _clean(doc: Doc, text: str, ent: Span, lex: _Lexicon) -> list[_Cand]:
         while e > s and (p := _POSSESSIVE.search(text, s, e)) and p.start() > s:
             e = p.start()
         s, e = trim(text, s, e)
+        titled = False
         if ent.label_ == "PERSON":
             while (m := re.match(r"\S+\s+", text[s:e])) and m.group().strip().lower() in lex.titles:
                 s += m.end()
+                titled = True
         if e <= s:
             continue
         source = "alias" if ent.ent_id_ and not ent.ent_id_.startswith("shape:") else "ner"
         if ent.ent_id_.startswith("shape:"):
             source = "shape"
+            if any(w in _HEADLINE_WORDS for w in text[s:e].split()[1:]):
+                continue  # a title-case headline's words: "Rebels Seize Town As Army Retreats"
         elif ent.label_ == "PERSON" and ent.end - ent.start == 1 and ent.text.isupper():
             source = "initials"
-        c = _Cand(s, e, text[s:e], ent.label_, source=source, span=doc.char_span(s, e, alignment_mode="expand"))
+        c = _Cand(s, e, text[s:e], ent.label_, source=source, typed=titled,
+                  span=doc.char_span(s, e, alignment_mode="expand"))
         known = lex.canon.get(key(c.text))
         if known:
             c.canon, c.kind, c.type, c.source = known[0], known[1], "ORG", "alias"
@@ -188,8 +228,8 @@ def _plausible(doc: Doc, text: str, c: _Cand, votes: dict[str, Counter], lower_w
     first = next((w for w in map(_unprefixed, words) if w.lower() not in _CONNECTORS), "")
     if not first[:1].isupper() or not (t[:1].isupper() or _unprefixed(t) != t):
         return False
-    if k in lex.generic or k in lex.titles or k in lex.demonyms:
-        return False
+    if k in lex.generic or k in lex.titles or k in lex.demonyms or k in lex.peoples:
+        return False  # a people is NORP however the model tags it: "Yazidi", "Rohingya"
     content = [w for w in words if w.lower() not in _CONNECTORS]
     if sum(w[:1].islower() for w in content) * 2 > len(content):
         return False  # a sentence fragment: "Daesh made us do"
@@ -202,6 +242,8 @@ def _plausible(doc: Doc, text: str, c: _Cand, votes: dict[str, Counter], lower_w
             return False  # an ordinary word, capitalised here: "Defectors", "Photo"
         if span is not None and len(span) == 1 and span[0].tag_ == "NNPS" and c.type == "ORG":
             return False  # a people, not an organisation: "Uzbeks"
+        if span is not None and len(span) == 1 and _plural_noun_opening(span[0], lex):
+            return False  # "Paramedics said ...": a common noun, capitalised as a sentence's first word
     if lex.place_noun_after.match(text, c.end) or lex.place_noun_before.search(text, max(0, c.start - 30), c.start):
         return False  # a place's name: "the X district", "the town of X"
     v = votes.get(k, Counter())
@@ -218,9 +260,33 @@ def _plausible(doc: Doc, text: str, c: _Cand, votes: dict[str, Counter], lower_w
         return False
     if span is not None and (kind := _org_noun_beside(span, lex)):
         c.type, c.typed, c.kind = "ORG", True, c.kind or kind  # "a Kharkiv-based charity, Svitlo"
-    elif c.type == "ORG" and span is not None and _appos_person(span.root, lex):
+    elif span is not None and _appos_person(span.root, lex):
         c.type, c.typed = "PERSON", True  # "Olga, a 45-year-old nurse"
+    elif span is not None:
+        media_word = c.type == "PERSON" and any(w.lower() in lex.media_words for w in words)  # "Radio X"
+        c.outlet = media_word or any(_addressed(t, lex) for t in span)  # any word: the parse may hang the name oddly
     return True
+
+
+def _plural_noun_opening(t: Token, lex: _Lexicon) -> bool:
+    """A plural common noun opening a sentence ('Residents', 'Witnesses'): the model reads the capital as a name's."""
+    if not (t.is_sent_start or t.i > 0 and t.nbor(-1).text in _QUOTES) or not t.text.endswith("s"):
+        return False
+    return t.tag_ == "NNS" or t.lemma_.lower() in lex.person_nouns
+
+
+def _addressed(root: Token, lex: _Lexicon) -> bool:
+    """Named where reports name an outlet, not a person: the one told or spoken to ('told X', 'spoke to X',
+    'in an interview with X'), a report's author ('a report by X') or the subject of 'reported'. An order
+    ('told X to leave') is given to a person."""
+    head = root.head
+    if root.dep_ in ("dative", "dobj") and head.lemma_ == "tell":
+        return not any(ch.dep_ == "xcomp" for ch in head.children)
+    if root.dep_ == "pobj":
+        verb = head.head
+        return (head.lower_ == "to" and verb.lemma_ in ("speak", "talk") or head.lower_ == "with" and verb.lemma_
+                == "interview" or head.lower_ == "by" and verb.lower_ in lex.addressee_nouns)
+    return root.dep_ == "nsubj" and head.lemma_ == "report"
 
 
 def _among_places(root: Token, label: str) -> bool:
@@ -274,11 +340,132 @@ def _acts_as_person(root: Token, lex: _Lexicon) -> bool:
     return subject or _appos_person(root, lex)
 
 
+def _extend_of_names(doc: Doc, text: str, cands: list[_Cand], lex: _Lexicon) -> list[_Cand]:
+    """'Regional Council of Nineveh Province': the model often stops a name at 'of'. After an organisation's
+    head word, 'of'/'for' and capitalised words (with 'the', 'and' between) continue the name."""
+    out = []
+    for c in sorted(cands, key=lambda c: c.start):
+        if out and c.start < out[-1].end:
+            continue  # inside a name just extended
+        if c.type == "ORG" and c.source != "alias" and c.text.split()[-1].lower() in lex.name_of_heads:
+            end = _name_tail(text, c.end)
+            if end > c.end:
+                c.end, c.text, c.span = end, text[c.start:end], doc.char_span(c.start, end, alignment_mode="expand")
+        out.append(c)
+    return out
+
+
+def _name_tail(text: str, pos: int) -> int:
+    """Where ' of the X Y' after ``pos`` ends, or ``pos``: capitalised words, joined by small words only."""
+    m = _OF_TAIL.match(text, pos)
+    if m is None:
+        return pos
+    end, i = pos, m.end()
+    for w in _TAIL_WORD.finditer(text, i, min(len(text), i + 150)):
+        if text[i:w.start()].strip(" \t"):
+            break  # punctuation or a line break ends a name
+        word = w.group()
+        if word[:1].isupper() and word not in _HEADLINE_WORDS:
+            if p := _POSSESSIVE.search(word):
+                return w.start() + p.start() if p.start() else end  # "of Europe's report"
+            end = w.end()
+        elif word not in _TAIL_JOINERS:
+            break
+        i = w.end()
+    return end
+
+
+def _with_other_names(doc: Doc, text: str, cands: list[_Cand], lex: _Lexicon) -> list[_Cand]:
+    """One organisation under two names: the other (often its own language's) name in brackets after it
+    ('the Ombudsman's Office (Defensoría del Pueblo)'), or an English description that is elsewhere a name
+    ('Defensoría del Pueblo, the ombudsman's office,' beside 'the Ombudsman's Office')."""
+    at = {(c.start, c.end): c for c in cands}
+    named = {key(c.text): c for c in cands if c.type == "ORG"}
+    for c in [c for c in cands if c.type == "ORG"]:
+        if m := _BRACKET.match(text, c.end):
+            s, e = trim(text, *m.span(1))
+            other = at.get((s, e))
+            if other is None and _other_name(doc, text[s:e], s, e, lex):
+                other = _Cand(s, e, text[s:e], "ORG", c.canon, c.kind, "defined", span=doc.char_span(s, e))
+                cands = [x for x in cands if not (x.start < e and s < x.end)] + [other]
+        elif m := _APPOS_THE.match(text, c.end):
+            other = named.get(key(m.group(1)))
+        else:
+            continue
+        if other is not None and other is not c and other.type == "ORG" and (
+                not (c.canon and other.canon) or c.canon == other.canon):
+            other.same = c
+    return cands
+
+
+def _other_name(doc: Doc, name: str, s: int, e: int, lex: _Lexicon) -> bool:
+    """Bracketed words that are a name: capitalised content words, not a place, a people, a language or a date."""
+    words = name.split()
+    content = [w for w in words if w.lower() not in _CONNECTORS]
+    if not 0 < len(words) <= 8 or not content or not all(w[:1].isupper() for w in content) or ":" in name:
+        return False
+    k = key(name)
+    if k in lex.generic or k in lex.demonyms or k in lex.peoples or looks_like_place(name):
+        return False
+    span = doc.char_span(s, e, alignment_mode="expand")
+    return span is not None and not any(t.ent_type_ in _NOT_NAMES for t in span)
+
+
+def _armed_names(doc: Doc, cands: list[_Cand], lower_words: set[str], lex: _Lexicon) -> list[_Cand]:
+    """One-word armed groups the model misses or calls a person ('Fano'): a proper name (capitalised
+    mid-sentence, never in lower case) that modifies 'militia' / 'fighters', is the subject of an armed
+    verb ('X controls the district') or the one fought or clashed with. A person's surname is not one."""
+    surnames = {key(c.text.split()[-1]) for c in cands if c.type == "PERSON" and len(c.text.split()) > 1}
+    single = {key(c.text): c for c in cands if " " not in c.text}
+    titled = [doc[int(i)] for i in doc.to_array("IS_TITLE").nonzero()[0]]  # C-side filter: few tokens are
+    proper, located = set(), set()  # capitalised where not every word is; after 'in', 'near' ...
+    slots: dict[str, list[Token]] = {}
+    for t in titled:
+        if not t.is_sent_start:
+            proper.add(t.text)
+        if t.i and (before := doc[t.i - 1].lower_) in _LOCATIVE and before != "of":
+            located.add(t.text)
+        if t.is_alpha and len(t) > 2 and _armed_slot(t, lex):
+            slots.setdefault(t.lower_, []).append(t)
+    found: dict[str, Token] = {}
+    for k, toks in slots.items():
+        if toks[0].text not in proper or k in lower_words or k in surnames or k in lex.canon or any(
+                k in words for words in (lex.generic, lex.demonyms, lex.peoples, lex.titles)):
+            continue
+        toks = [t for t in toks if t.ent_type_ not in _PLACE_LABELS and not (
+            t.ent_iob_ == "I" or t.i + 1 < len(doc) and doc[t.i + 1].ent_iob_ == "I")]  # not one word of a name
+        if toks and (not looks_like_place(toks[0].text) or len(toks) > 1 and toks[0].text not in located):
+            found[k] = toks[0]  # a word also a place's name needs two such uses and none as a place
+    for k, t in found.items():
+        c = single.get(k)
+        if c is None:
+            cands.append(_Cand(t.idx, t.idx + len(t), t.text, "ORG", kind="armed_group", source="shape", typed=True,
+                               span=doc[t.i:t.i + 1]))
+        elif not (c.type == "PERSON" and c.typed):
+            for x in cands:
+                if key(x.text) == k:
+                    x.type, x.kind, x.typed, x.outlet = "ORG", x.kind or "armed_group", True, False
+    return cands
+
+
+def _armed_slot(t: Token, lex: _Lexicon) -> bool:
+    if t.dep_ in ("compound", "amod", "nmod") and t.head.lower_ in lex.armed_nouns:
+        return True
+    head = t.head
+    if t.dep_ == "nsubj":
+        return head.lemma_ in lex.armed_verbs
+    if t.dep_ == "dobj":
+        return head.lemma_ in ("fight", "battle", "ambush", "repel")
+    return t.dep_ == "pobj" and head.lower_ in ("with", "against") and head.head.lemma_ in ("fight", "clash", "battle")
+
+
 def _with_defined_acronyms(text: str, cands: list[_Cand], lex: _Lexicon) -> list[_Cand]:
     """'the Coalition for Safe Roads (CSR)': the words before an acronym in brackets whose initials
     spell it are an organisation's name, even where the model missed or cut it."""
     for m in _PAREN_ACRONYM.finditer(text):
-        acr = m.group(1).upper()
+        if not _acronym_like(m.group(1)):
+            continue
+        acr = m.group(1).upper().translate(_FOLD).replace("-", "")
         before = list(_NAME_WORD.finditer(text, max(0, m.start() - 160), m.start()))
         if not before or text[before[-1].end():m.start()].strip():
             continue
@@ -288,7 +475,7 @@ def _with_defined_acronyms(text: str, cands: list[_Cand], lex: _Lexicon) -> list
             if not (w[:1].isupper() or w.lower() in _CONNECTORS):
                 break
             phrase = text[before[i].start():before[-1].end()]
-            if w[:1].isupper() and w.lower() not in ("the", "a", "an") and acr in _initials(phrase):
+            if w[:1].isupper() and w.lower() not in ("the", "a", "an") and acr in _initials(phrase.translate(_FOLD)):
                 start = before[i].start()
         if start is None:
             continue
@@ -315,7 +502,7 @@ def _bracketed_acronyms(text: str, cands: list[_Cand], lex: _Lexicon) -> list[_C
     taken = {(c.start, c.end) for c in cands}
     for c in [c for c in cands if c.type == "ORG"]:
         m = _PAREN_ACRONYM.match(text, c.end + 1) if text[c.end:c.end + 1] == " " else None
-        if m is None or (m.start(1), m.end(1)) in taken or not m.group(1).isupper():
+        if m is None or (m.start(1), m.end(1)) in taken or not (m.group(1).isupper() and _acronym_like(m.group(1))):
             continue
         known = lex.canon.get(key(m.group(1)))
         if known and known[0] != c.canon:
@@ -325,13 +512,22 @@ def _bracketed_acronyms(text: str, cands: list[_Cand], lex: _Lexicon) -> list[_C
 
 
 def _settle_types(cands: list[_Cand], votes: dict[str, Counter]) -> None:
-    """One type per name: the alias table, a name shape or the text decides, else the model's majority."""
+    """One type per name: the alias table, a name shape or the text decides, else the model's majority.
+    A name found where outlets are named ('told X') is an outlet unless the text makes it a person; a
+    person's surname alone is that person, whatever the model calls it ('Smith said' after 'John Smith')."""
     fixed = {key(c.text): c.type for c in cands if c.typed}
     fixed.update({key(c.text): "ORG" for c in cands if c.source in ("alias", "shape", "defined")})
+    surnames = {key(_unprefixed(c.text.split()[-1])) for c in cands
+                if len(c.text.split()) > 1 and fixed.get(key(c.text), c.type) == "PERSON"}
+    outlets = {key(c.text) for c in cands if c.outlet} - set(fixed) - surnames
     for c in cands:
         k = key(c.text)
         if k in fixed:
             c.type = fixed[k]
+        elif k in outlets:
+            c.type, c.kind = "ORG", c.kind or "media"
+        elif " " not in c.text and key(_unprefixed(c.text)) in surnames:
+            c.type = "PERSON"
         elif c.source != "initials":
             v = votes.get(k, Counter())
             c.type = "PERSON" if v["PERSON"] > v["ORG"] else "ORG" if v["ORG"] > v["PERSON"] else c.type
@@ -352,33 +548,47 @@ def _group(text: str, cands: list[_Cand]) -> list[_Group]:
 
     for c in cands:
         group_for(c, c.canon or key(c.text)).cands.append(c)
-        if c.type == "ORG" and (m := _ACRONYM_DEF.match(text, c.end)):
+        if c.type == "ORG" and (m := _ACRONYM_DEF.match(text, c.end)) and _acronym_like(m.group(1)):
             by_key.setdefault(("ORG", key(m.group(1))), by_key[("ORG", c.canon or key(c.text))])
     # acronyms matching a full name's initials, within the document
     initials: dict[str, _Group] = {}
     for g in groups:
         if g.type == "ORG":
             for c in g.cands:
-                for ini in _initials(c.text):
+                for ini in _initials(c.text.translate(_FOLD)):
                     initials.setdefault(ini, g)
-    merged: dict[int, _Group] = {}
+    order = {id(g): i for i, g in enumerate(groups)}
+    parent: dict[int, _Group] = {}
+
+    def root(g: _Group) -> _Group:
+        while id(g) in parent:
+            g = parent[id(g)]
+        return g
+
+    def join(a: _Group, b: _Group) -> None:
+        a, b = root(a), root(b)
+        if a is not b and a.type == b.type and not (a.canon and b.canon and a.canon != b.canon):
+            first, second = (a, b) if order[id(a)] < order[id(b)] else (b, a)
+            parent[id(second)] = first
+            first.canon, first.kind = first.canon or second.canon, first.kind or second.kind
+
+    group_of = {id(c): g for g in groups for c in g.cands}
     for g in groups:
-        target = None
-        if g.type == "ORG" and g.canon is None and all(c.text.isupper() for c in g.cands):
-            target = initials.get(g.cands[0].text)
+        if g.type == "ORG" and g.canon is None and all(_acronym_like(c.text) for c in g.cands):
+            target = initials.get(g.cands[0].text.translate(_FOLD).upper())
         elif g.type == "PERSON":
             target = _full_name(g, groups)
-        if target is not None and target is not g:
-            merged[id(g)] = target
-    for g in groups:
-        target = merged.get(id(g))
-        while target is not None and id(target) in merged:
-            target = merged[id(target)]
+        else:
+            target = None
         if target is not None:
-            target.cands.extend(g.cands)
-            target.canon = target.canon or g.canon
-            target.kind = target.kind or g.kind
-    return [g for g in groups if id(g) not in merged]
+            join(target, g)
+        for c in g.cands:
+            if c.same is not None and id(c.same) in group_of:
+                join(group_of[id(c.same)], g)
+    for g in groups:
+        if (r := root(g)) is not g:
+            r.cands.extend(g.cands)
+    return [g for g in groups if id(g) not in parent]
 
 
 def _initials(name: str) -> set[str]:
@@ -412,32 +622,33 @@ def _full_name(g: _Group, groups: list[_Group]) -> _Group | None:
 
 def _add_unlabelled_mentions(text: str, groups: list[_Group]) -> list[_Group]:
     """Every occurrence of a name already found counts as a mention, even where the model tagged it
-    as something else (a person's name read as a place in one sentence)."""
+    as something else (a person's name read as a place in one sentence), and with or without its accents
+    ('YBŞ' / 'YBS'): names and text are compared folded, which keeps every character in place."""
     taken = sorted((c.start, c.end) for g in groups for c in g.cands)
     forms: dict[str, _Group] = {}
     for g in groups:
         for c in g.cands:
             if c.source != "alias" or len(c.text) > 3:
                 if len(c.text) >= 3 or c.source in ("initials", "defined"):
-                    forms.setdefault(c.text, g)
+                    forms.setdefault(c.text.translate(_FOLD), g)
     for g in groups:  # a person's surname alone: "Smith" after "John Smith"
         for c in g.cands if g.type == "PERSON" else ():
             words = c.text.split()
             surname = _unprefixed(words[-1])
             if len(words) > 1 and len(surname) >= 4 and surname[:1].isupper() and surname.isalpha():
-                forms.setdefault(surname, g)
-                forms.setdefault(words[-1], g)
+                forms.setdefault(surname.translate(_FOLD), g)
+                forms.setdefault(words[-1].translate(_FOLD), g)
     if not forms:
         return groups
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
                          + r")(?!\w)")
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(text.translate(_FOLD)):
         s, e = m.span()
         i = bisect.bisect_right(taken, (s, len(text) + 1))
         if (i and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e):
             continue
         g = forms[m.group()]
-        g.cands.append(_Cand(s, e, m.group(), g.type, g.canon, g.kind, "repeat"))
+        g.cands.append(_Cand(s, e, text[s:e], g.type, g.canon, g.kind, "repeat"))
     return groups
 
 
@@ -447,6 +658,8 @@ def _entity(i: int, g: _Group, doc: Doc, lex: _Lexicon) -> Entity:
     name = g.canon or max(seen, key=lambda f: (len(f.split()), len(f)))
     aliases = [f for f in seen if f != name] + [a for a in lex.known_aliases.get(name, []) if a not in seen]
     kind = None if g.type == "PERSON" else g.kind or _kind_of(name, lex)
+    if kind == "other" and any(c.outlet for c in g.cands):
+        kind = "media"  # "told X", "in an interview with X": an outlet whose name has no telling word
     sources = {c.source for c in g.cands}
     if "alias" in sources:
         conf = 0.95

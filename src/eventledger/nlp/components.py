@@ -7,8 +7,9 @@
 * ``eventledger_names_post`` (after "ner"): acronyms that are also English words ("IS") are
   dropped inside all-capitals headlines ("WHY IS IT"), where capitals say nothing; anonymised
   witnesses named by initials ("AB recounts ...") are PERSON, not the place or organisation
-  the model guesses; the role labels that open an interview transcript's turns ("Q:",
-  "Interviewer:") are no one's name.
+  the model guesses (but capitals hyphenated to others, "FARC-EP", are one name, no initials);
+  the role labels that open an interview transcript's turns ("Q:", "Interviewer:") are no
+  one's name.
 * ``eventledger_lines`` (before "parser"): a line break always ends a sentence. Reports are
   laid out in lines (headline, caption, paragraphs); without this the parser glues a headline
   onto the first sentence and its subject becomes the headline's words.
@@ -39,6 +40,7 @@ def line_breaks(doc: Doc) -> Doc:
 
 _ARTICLE = re.compile(r"^(?:the|The)\s+")
 _INITIALS = re.compile(r"^[A-Z]{1,3}$")
+_HYPHENS = {"-", "‐"}
 
 
 def alias_patterns() -> list[dict]:
@@ -112,6 +114,7 @@ def fix_names(doc: Doc) -> Doc:
         t.text for t in doc
         if _INITIALS.match(t.text) and t.text not in never and t.dep_ in ("nsubj", "nsubjpass")
         and t.head.lemma_.lower() in verbs and not (t.i + 1 < len(doc) and doc[t.i + 1].is_upper)
+        and not _hyphen_joined(doc, t.i)
     }
     if not names:
         return _without_speaker_labels(doc)
@@ -122,6 +125,13 @@ def fix_names(doc: Doc) -> Doc:
         taken = {t.i for s in spans for t in s}
         doc.ents = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))] + spans
     return _without_speaker_labels(doc)
+
+
+def _hyphen_joined(doc: Doc, i: int) -> bool:
+    """Capitals joined by a hyphen to another word are part of a longer name ('FARC-EP'), not someone's initials."""
+    before = i > 1 and doc[i - 1].text in _HYPHENS and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_
+    after = i + 2 < len(doc) and doc[i + 1].text in _HYPHENS and not doc[i].whitespace_ and not doc[i + 1].whitespace_
+    return bool(before or after)
 
 
 def _without_speaker_labels(doc: Doc) -> Doc:
