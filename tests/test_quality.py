@@ -28,8 +28,8 @@ FLOORS = {
             "overall": 0.94},
     # six more of our own, annotated before the system saw them (tests/gold_blind): a stand-in for
     # the held-out set, so never tune rules against it; it only tells whether rules generalize
-    "blind": {"entities": 0.82, "located_places": 0.90, "times": 0.85, "quotes": 0.88, "events": 0.74,
-              "overall": 0.85},
+    "blind": {"entities": 0.92, "located_places": 0.90, "times": 0.85, "quotes": 0.88, "events": 0.74,
+              "overall": 0.87},
     # the three dev reports in ../shared
     "dev": {"entities": 0.95, "located_places": 0.95, "times": 0.95, "quotes": 0.93, "events": 0.83,
             "overall": 0.94},
