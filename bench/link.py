@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/link.py [N] [--db PATH]
 
-Synthetic reports (random words, places, dates and events) go in through ``Store.add`` and
+Synthetic reports (random words, places, dates, events, groups and people) go in through ``Store.add`` and
 ``link.on_ingest`` without spaCy; then new reports are timed through ``on_ingest`` alone: one near-copy
-of a stored report, one new account of a stored event, and unrelated ones.
+of a stored report, one new account of a stored event, and unrelated ones; each also links its
+groups and people to profiles.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 from eventledger import link
-from eventledger.record import Document, Entity, Event, Number, Place, Provenance, Record, Source
+from eventledger.record import Document, Entity, Event, Mention, Number, Place, Provenance, Record, Source
 from eventledger.store import Store
 
 WORDS = [f"w{i}" for i in range(5000)]
@@ -25,12 +26,17 @@ TYPES = ["ASSAULT", "COERCE", "PROTEST", "AID", "ACCUSE", "AGREE", "RETREAT", "M
 PLACES = [(f"Town{i}", f"C{i % 40}", f"A{i % 400}", random.Random(i).uniform(-30, 50),
            random.Random(-i).uniform(-20, 100)) for i in range(3000)]
 ACTORS = [f"Group {i}" for i in range(300)]
+PEOPLE = [(f"Given{i % 700} Family{i}", f"Family{i}") for i in range(20_000)]
 DAYS = 5 * 365
 
 
 def report(i: int, rnd: random.Random, text: str | None = None) -> Record:
-    """A synthetic report: ~250 random words, 3 events with a place, an actor and a date."""
+    """A synthetic report: ~250 random words, 3 events with a place, an actor and a date, and two people
+    (one by full name, one by surname only) for profile linking."""
     text = text or " ".join(rnd.choice(WORDS) for _ in range(250))
+    full, _ = rnd.choice(PEOPLE)
+    surname = rnd.choice(PEOPLE)[1]
+    text += f" {full} said. {surname} said."
     day = 738000 + rnd.randrange(DAYS)
     rec = Record(document=Document(text=text, source=Source(path=f"synthetic/{i}.txt"), id=f"{i:064x}",
                                    title=f"report {i}", outlet=f"outlet {i % 200}", published=_iso(day + 1)),
@@ -41,11 +47,15 @@ def report(i: int, rnd: random.Random, text: str | None = None) -> Record:
         start = j * 5
         rec.places.append(Place(name=name, country=country, admin1=admin1, lat=lat, lon=lon, precision="city",
                                 feature="city", id=f"P{j + 1}"))
-        rec.entities.append(Entity(name=actor, type="ORG", id=f"E{j + 1}"))
+        rec.entities.append(Entity(name=actor, type="ORG", id=f"E{j + 1}", aliases=[actor.replace(" ", "-")]))
         rec.events.append(Event(type=rnd.choice(TYPES), evidence=text[start:start + 4], span=(start, start + 4),
                                 actor=actor, actor_entity=f"E{j + 1}", place=name, place_id=f"P{j + 1}",
                                 start=_iso(day - j), end=_iso(day - j), modality="reported", id=f"ev{j + 1}",
                                 numbers=[Number(text="x", span=(0, 1), kind="killed", value=rnd.randrange(50))]))
+    for k, name in enumerate((full, surname)):
+        at = text.rindex(name)
+        rec.entities.append(Entity(name=name, type="PERSON", id=f"E{4 + k}",
+                                   mentions=[Mention(span=(at, at + len(name)), text=name)]))
     return rec
 
 
@@ -75,7 +85,8 @@ def main() -> None:
         start = store.count()
         for i in range(start, args.n):
             add(store, report(i, rnd))
-        print(f"store of {store.count()} reports filled in {time.perf_counter() - t0:.0f} s")
+        print(f"store of {store.count()} reports filled in {time.perf_counter() - t0:.0f} s;"
+              f" {store.db.execute('SELECT count(*) FROM profiles').fetchone()[0]} profiles")
         times, kinds, found = [], [], []
         for k in range(30):
             i = args.n + 1_000_000 + k

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from eventledger import ingest as ing
 from eventledger import link
 from eventledger.link import events as ev_match
-from eventledger.link import minhash
+from eventledger.link import minhash, profiles
+from eventledger.link.chains import describe
 from eventledger.link.report import summarize
 from eventledger.pipeline import ingest
-from eventledger.record import Document, Provenance, Record, Source
+from eventledger.record import Document, Entity, Mention, Provenance, Record, Source
 from eventledger.store import Store, links
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,13 +184,9 @@ def test_name_matching_is_symmetric(a, b):
 
 
 def test_cli_shows_sources_and_disagreement_side_by_side(examples):
-    import click
     from click.testing import CliRunner
 
-    from eventledger.link.cli import register
-
-    group = click.Group()
-    register(group)
+    from eventledger.cli import main as group  # registers the link commands (importing link.cli first is circular)
     doc = _doc(examples, "Dozens dead as shells hit")
     out = CliRunner().invoke(group, ["event", f"{doc[:8]}:{_event(examples, doc, 'Dozens of civilians')}",
                                      "--db", str(examples.path)])
@@ -198,3 +195,156 @@ def test_cli_shows_sources_and_disagreement_side_by_side(examples):
     out = CliRunner().invoke(group, ["duplicates", "--db", str(examples.path)])
     assert "1 near-duplicates of 1 originals" in out.output
     assert CliRunner().invoke(group, ["stories", "--db", str(examples.path)]).exit_code == 0
+
+
+# ---------------------------------------------------------------------- people and groups across reports
+
+def _named(store: Store, i: int, *entities: tuple[str, str], text: str = "", outlet: str = "Desk") -> dict[str, int]:
+    """Store an invented report naming these (name, type) entities; entity id -> profile id."""
+    body = text or " ".join(n for n, _ in entities)
+    rec = _rec(body, f"2024-01-0{i % 9 + 1}", f"named{i}", outlet)
+    for j, (name, type_) in enumerate(entities, 1):
+        at = body.find(name)
+        rec.entities.append(Entity(name=name, type=type_, id=f"E{j}",
+                                   mentions=[Mention(span=(at, at + len(name)), text=name)] if at >= 0 else []))
+    store.add(rec, body.encode(), "text/plain")
+    return link.on_ingest(store, rec).profiles
+
+
+def test_one_group_spelled_three_ways_is_one_profile_and_a_namesake_is_not(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        a = _named(store, 1, ("Jaysh al-Tahrir", "ORG"))["E1"]
+        assert _named(store, 2, ("Jaysh al Tahrir", "ORG"))["E1"] == a
+        assert _named(store, 3, ("Jaish al-Tahrir", "ORG"))["E1"] == a  # transliteration variant
+        assert _named(store, 4, ("Jaysh al-Islam", "ORG"))["E1"] != a
+        assert _named(store, 5, ("Jaysh al-Tahrir", "PERSON"))["E1"] != a  # a person is never a group
+
+
+def test_a_surname_joins_a_full_name_only_when_the_store_holds_exactly_one(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        early = _named(store, 1, ("Haddad", "PERSON"))["E1"]  # surname only, full name not yet known
+        full = _named(store, 2, ("Samir Elias Haddad", "PERSON"))["E1"]
+        assert _named(store, 3, ("Haddad", "PERSON"))["E1"] == full
+        assert links.profile(store.db, early) is None  # merged into the full name once it arrived
+        assert links.profile_mentions(store.db, full)[0]["name"] == "Haddad"
+        _named(store, 4, ("Rania Haddad", "PERSON"))
+        assert _named(store, 5, ("Haddad", "PERSON"))["E1"] not in (full,)  # now ambiguous: left on its own
+
+
+def test_profiles_of_reports_linked_before_profiles_existed_are_filled_in(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        pid = _named(store, 1, ("Sinjar Resistance Units", "ORG"))["E1"]
+        store.db.execute("DELETE FROM doc_profiled")
+        store.db.execute("DELETE FROM entity_profiles")
+        assert link.backfill(store) == 1
+        assert _named(store, 2, ("Sinjar Resistance Units", "ORG"))["E1"] == pid
+
+
+@given(st.text(max_size=40))
+def test_name_keys_ignore_case_articles_and_hyphens(name):
+    k = profiles.key(name)
+    assert profiles.key(k) == k
+    assert profiles.key("Jaysh al-Tahrir") == profiles.key("JAYSH AL TAHRIR") == profiles.key("Jaysh Al-Tahrir")
+
+
+SYRIA_A = ("Liwa al-Fursan, which operates as part of the Free Syrian Army, said on Monday that its commander "
+           "Abu Hamza al-Qudsi had been arrested by Hayat Tahrir al-Sham in Idlib. Abu Hamza al-Qudsi joined "
+           "Liwa al-Fursan in 2016 after he defected from the Syrian Arab Army.")
+SYRIA_B = ("Khalid Omar Farouk, a commander of the Hamza Division, was detained by Turkish-backed forces in Afrin on "
+           "3 May. Farouk later joined the Sultan Murad Division, a faction of the Syrian National Army. The "
+           "Sham Legion denied involvement, according to a report by the BBC. Mohammad al Ghabi, a local activist, "
+           "told the BBC that fighters beat him.")
+
+
+@pytest.fixture(scope="module")
+def syria(tmp_path_factory, record):
+    store = Store(tmp_path_factory.mktemp("profiles") / "p.db")
+    recs = []
+    for i, (text, outlet) in enumerate(((SYRIA_A, "Idlib Observer"), (SYRIA_B, "TRT World"))):
+        rec = record(text, published="2021-05-10")
+        rec.document.id, rec.document.outlet = f"{i + 7:064d}", outlet
+        store.add(rec, text.encode(), "text/plain")
+        link.on_ingest(store, rec)
+        recs.append(rec)
+    yield store, recs
+    store.close()
+
+
+def _pid(store: Store, name: str) -> int:
+    return links.find_profiles(store.db, profiles.key(name), name)[0]
+
+
+def test_a_group_is_linked_to_the_parent_the_report_names(syria):
+    store, _ = syria
+    rel = links.profile_parents(store.db, _pid(store, "Liwa al-Fursan"))
+    assert [(r["relation"], r["name"]) for r in rel] == [("parent", "Free Syrian Army")]
+    assert "operates as part of" in rel[0]["evidence"]
+    sub = links.profile_parents(store.db, _pid(store, "Syrian National Army"))
+    assert [(r["relation"], r["name"]) for r in sub] == [("child", "Sultan Murad Division")]
+
+
+def test_a_persons_affiliations_over_time_carry_dates_and_evidence(syria):
+    store, _ = syria
+    qudsi = _pid(store, "Abu Hamza al-Qudsi")
+    aff = {(a["change"], a["org_name"]): a for a in links.profile_affiliations(store.db, qudsi)}
+    assert {"joined", "defected", "detained"} <= {c for c, _ in aff}
+    assert aff[("joined", "Liwa al-Fursan")]["date"].startswith("2016")
+    assert aff[("defected", "Syrian Arab Army")]["evidence"].endswith("defected from the Syrian Arab Army")
+    assert "arrested by Hayat Tahrir al-Sham" in aff[("detained", "Hayat Tahrir al-Sham")]["evidence"]
+    rows = links.profile_affiliations(store.db, _pid(store, "Farouk"))
+    farouk = {(a["change"], a["org_name"] or a["org"]) for a in rows}
+    assert {("member", "Hamza Division"), ("joined", "Sultan Murad Division")} <= farouk
+    assert any(c == "detained" for c, _ in farouk)
+    for a in rows:
+        text = store.db.execute("SELECT text FROM documents WHERE id = ?", (a["doc_id"],)).fetchone()[0]
+        assert text[a["start"]:a["end"]] == a["evidence"]
+
+
+def test_attribution_chain_runs_from_outlet_through_cited_report_to_speaker(syria):
+    _, recs = syria
+    lines = [describe(c) for c in link.attribution_chains(recs[1].to_dict())]
+    assert "TRT World, citing BBC, quoting Mohammad al Ghabi" in lines
+    assert "TRT World, citing BBC" in lines  # the BBC's own claim, nobody quoted
+
+
+def test_export_gains_story_profile_and_cluster_ids(examples):
+    wire = _doc(examples, "Dozens dead in Darfur market shelling - wire")
+    rec = link.export_ids(examples, examples.record(wire).to_dict())
+    assert rec["document"]["duplicate_of"] == _doc(examples, "Shelling of market in North Darfur")
+    assert rec["document"]["story_id"] == links.story_of(examples.db, wire)
+    other = link.export_ids(examples, examples.record(_doc(examples, "Dozens dead as shells hit")).to_dict())
+    rsf = {e["profile_id"] for r in (rec, other) for e in r["entities"] if e["name"] == "Rapid Support Forces"}
+    assert len(rsf) == 1 and None not in rsf  # one group across the two outlets
+    killed = next(e for e in rec["events"] if "Around 40 civilians were killed" in e["evidence"])
+    assert killed["cluster_id"] and killed["independent_sources"] == 2
+
+
+def test_actor_command_shows_profile_timeline_quotes_and_reports(examples):
+    from click.testing import CliRunner
+
+    from eventledger.cli import main
+
+    out = CliRunner().invoke(main, ["actor", "RSF", "--db", str(examples.path)])
+    assert out.exit_code == 0, out.output
+    assert "Rapid Support Forces" in out.output and "Janjaweed" in out.output
+    assert "timeline" in out.output and "a cheap fabrication" in out.output  # a quote by the group
+    assert out.output.count("Horn & Sahel Daily") >= 2  # in the reports list and the timeline
+    out = CliRunner().invoke(main, ["actor", "Nobody Atall", "--db", str(examples.path)])
+    assert out.exit_code != 0 and "no person or organisation" in out.output
+    out = CliRunner().invoke(main, ["event", "1", "--db", str(examples.path)])
+    assert "according to" in out.output and "quoting Ibrahim Adam Tijani" in out.output
+
+
+def test_a_source_citing_another_report_puts_that_report_behind_it():
+    text = "Raids rose in the east, according to a monitoring group, citing a Reuters report."
+    claim = [0, len(text) - 1]
+
+    def att(words: str, source: str) -> dict:
+        at = text.index(words)
+        return {"id": source, "text": words, "span": [at, at + len(words)], "source": source, "claim_span": claim}
+
+    rec = {"document": {"text": text, "outlet": "Gulf Wire"}, "entities": [], "quotes": [],
+           "attributions": [att("according to a monitoring group", "a monitoring group"),
+                            att("citing a Reuters report", "Reuters")]}
+    assert [describe(c) for c in link.attribution_chains(rec)] == [
+        "Gulf Wire, quoting a monitoring group, citing Reuters"]

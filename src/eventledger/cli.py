@@ -273,11 +273,19 @@ def export(db_path, fmt, output) -> None:
     with _store(db_path) as store:
         if output:
             with output.open("w", encoding="utf-8", newline="") as f:
-                n = WRITERS[fmt](store.record_dicts(), f)
+                n = WRITERS[fmt](_linked_records(store), f)
             err.print(f"wrote {n} {'records' if fmt == 'jsonl' else 'rows' if fmt == 'csv' else 'features'}"
                       f" to {output}")
         else:
-            WRITERS[fmt](store.record_dicts(), sys.stdout)
+            WRITERS[fmt](_linked_records(store), sys.stdout)
+
+
+def _linked_records(store: Store):
+    """Records with their cross-report ids (story, duplicate, profile, event cluster)."""
+    from eventledger import link
+
+    link.backfill(store)
+    return (link.export_ids(store, r) for r in store.record_dicts())
 
 
 @main.command("eval")
@@ -318,7 +326,7 @@ def _find_scorer(gold_dir: Path) -> Path:
     raise click.ClickException("cannot find score.py: pass --scorer PATH")
 
 
-# the cross-report commands (duplicates, event, stories) live with the linking code; they import
+# the cross-report commands (duplicates, event, stories, actor) live with the linking code; they import
 # this module's helpers, so they are registered once everything above is defined
 from eventledger.link.cli import register as _register_link  # noqa: E402
 

@@ -11,14 +11,19 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from eventledger.link import events as ev_match
-from eventledger.link import minhash
+from eventledger.link import minhash, profiles
+from eventledger.link.chains import attribution_chains
 from eventledger.link.config import CONFIG
+from eventledger.link.report import independent_sources
 from eventledger.record import Record
 from eventledger.store import links
 
 log = logging.getLogger(__name__)
+
+__all__ = ["LinkResult", "attribution_chains", "backfill", "export_ids", "on_ingest"]
 
 
 @dataclass
@@ -29,6 +34,7 @@ class LinkResult:
     copies: list[str] = field(default_factory=list)  # stored reports that turned out to be copies of this one
     clusters: list[int] = field(default_factory=list)  # cross-document event clusters this report is in
     story: int | None = None
+    profiles: dict[str, int] = field(default_factory=dict)  # entity id -> cross-report profile id
     error: str | None = None  # why linking was skipped (the document stays stored)
 
 
@@ -54,10 +60,33 @@ def backfill(store) -> int:
     return n
 
 
+def export_ids(store, rec: dict[str, Any]) -> dict[str, Any]:
+    """Add the cross-report ids to an exported record dict (in place, and returned): ``document.story_id``,
+    ``document.duplicate_of``, each entity's ``profile_id``, each event's ``cluster_id`` and that cluster's
+    ``independent_sources``. None where the report is not linked to anything."""
+    doc = rec["document"]
+    found = links.doc_links(store.db, doc.get("id") or "")
+    doc["story_id"], doc["duplicate_of"] = found["story_id"], found["duplicate_of"]
+    for e in rec.get("entities", []):
+        e["profile_id"] = found["profiles"].get(e.get("id"))
+    members: dict[int, list[dict[str, Any]]] = {}
+    mine: dict[str, int] = {}
+    for m in found["members"]:
+        members.setdefault(m["cluster_id"], []).append(m)
+        if m["doc_id"] == doc.get("id"):
+            mine[m["event_id"]] = m["cluster_id"]
+    independent = {cid: independent_sources(ms) for cid, ms in members.items()}
+    for ev in rec.get("events", []):
+        ev["cluster_id"] = mine.get(ev.get("id"))
+        ev["independent_sources"] = independent.get(ev["cluster_id"]) if ev["cluster_id"] else None
+    return rec
+
+
 def _stored(db: sqlite3.Connection, doc_id: str, n: int) -> LinkResult:
     dup = links.duplicate_of(db, doc_id)
     return LinkResult(doc_id, duplicate_of=dup[0] if dup else None, similarity=dup[1] if dup else None,
-                      clusters=links.clusters_of_doc(db, doc_id), story=links.story_of(db, doc_id))
+                      clusters=links.clusters_of_doc(db, doc_id), story=links.story_of(db, doc_id),
+                      profiles=links.entity_profiles(db, doc_id))
 
 
 def _link(db: sqlite3.Connection, rec: Record) -> LinkResult:
@@ -65,14 +94,19 @@ def _link(db: sqlite3.Connection, rec: Record) -> LinkResult:
     n = links.doc_n(db, doc_id)
     if n is None:
         return LinkResult(doc_id, error="not stored")
-    if links.is_linked(db, n):
+    linked, profiled = links.is_linked(db, n), links.is_profiled(db, n)
+    if linked and profiled:
         return _stored(db, doc_id, n)
     db.execute("BEGIN IMMEDIATE")
     try:
-        copies = _duplicates(db, rec, n)
-        clusters = _events(db, rec, links.duplicate_group(db, [doc_id]))
-        linked = links.duplicate_group(db, [doc_id]) | (links.cluster_docs(db, clusters) if clusters else set())
-        links.join_story(db, doc_id, n, linked)
+        copies = []
+        if not linked:
+            copies = _duplicates(db, rec, n)
+            clusters = _events(db, rec, links.duplicate_group(db, [doc_id]))
+            joined = links.duplicate_group(db, [doc_id]) | (links.cluster_docs(db, clusters) if clusters else set())
+            links.join_story(db, doc_id, n, joined)
+        if not profiled:  # reports linked before profiles existed get them on the next backfill
+            profiles.link_profiles(db, rec, n)
         result = _stored(db, doc_id, n)
         result.copies = copies
         db.execute("COMMIT")

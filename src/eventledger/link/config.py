@@ -1,4 +1,5 @@
-"""Thresholds and weights for linking, from ``link/data/link.json``."""
+"""Thresholds and weights for linking (``link/data/link.json``) and the phrase tables for profiles and
+attribution chains (``link/data/profiles.json``)."""
 
 from __future__ import annotations
 
@@ -6,5 +7,10 @@ import json
 from importlib import resources
 from typing import Any
 
-CONFIG: dict[str, Any] = json.loads(
-    resources.files("eventledger.link").joinpath("data", "link.json").read_text("utf-8"))
+
+def _load(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("eventledger.link").joinpath("data", name).read_text("utf-8"))
+
+
+CONFIG: dict[str, Any] = _load("link.json")
+PROFILES: dict[str, Any] = _load("profiles.json")

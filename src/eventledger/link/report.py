@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from eventledger.link.chains import attribution_chains, chain_for, describe
 from eventledger.link.events import name_key
 from eventledger.store import links
 
@@ -24,7 +25,7 @@ class Claim:
 @dataclass
 class EventSummary:
     cluster_id: int | None
-    sources: list[dict[str, Any]]  # one per member event: event row + outlet, published, original_id
+    sources: list[dict[str, Any]]  # one per member event: event row + outlet, published, original_id, chain
     independent: int
     numbers: dict[str, list[Claim]] = field(default_factory=dict)  # kind -> each source's words
     disagree: list[str] = field(default_factory=list)  # kinds whose figures differ
@@ -66,10 +67,16 @@ def summarize(store, cluster_id: int | None = None, doc_id: str | None = None,
     sources = [dict(r) for r in rows]
     out = EventSummary(cluster_id, sources, independent_sources(sources))
     seen: set[tuple[str, str, str]] = set()
-    records = {}
+    records, chains = {}, {}
     for s in sources:
         rec = records.setdefault(s["doc_id"], store.record(s["doc_id"]))
         ev = next((e for e in rec.events if e.id == s["id"]), None) if rec else None
+        if rec and s["doc_id"] not in chains:
+            chains[s["doc_id"]] = attribution_chains(rec.to_dict())
+        found = chain_for(chains.get(s["doc_id"], []), ev.span, ev.attributed_to) if ev else None
+        if found is None and ev and ev.attributed_to:  # a source the attribution extractor named, with no chain
+            found = {"outlet": s["outlet"], "hops": [{"source": ev.attributed_to, "cited": False}]}
+        s["chain"] = describe(found, s["outlet"])
         for n in ev.numbers if ev else []:
             key = (s.get("original_id") or s["doc_id"], n.kind, n.text.lower())
             if key not in seen:  # a copy repeating its original's words is not another claim

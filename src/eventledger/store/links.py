@@ -21,9 +21,10 @@ def is_linked(db: sqlite3.Connection, n: int) -> bool:
 
 
 def unlinked(db: sqlite3.Connection) -> list[str]:
-    """Documents stored before linking existed (or whose linking failed), in ingest order."""
+    """Documents stored before linking (or profiling) existed, or whose linking failed, in ingest order."""
     return [r[0] for r in db.execute(
-        "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_minhash m WHERE m.doc_n = d.n) ORDER BY n")]
+        "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_minhash m WHERE m.doc_n = d.n)"
+        " OR NOT EXISTS (SELECT 1 FROM doc_profiled p WHERE p.doc_n = d.n) ORDER BY n")]
 
 
 # ---------------------------------------------------------------------- near-duplicates
@@ -188,3 +189,137 @@ def stories(db: sqlite3.Connection, min_size: int = 2) -> list[sqlite3.Row]:
         " WHERE s.story_id IN (SELECT story_id FROM doc_stories GROUP BY story_id HAVING count(*) >= ?)"
         " ORDER BY s.story_id, d.published, d.n", (min_size,)).fetchall()
 
+
+
+# ---------------------------------------------------------------------- profiles (migration 3)
+
+def is_profiled(db: sqlite3.Connection, n: int) -> bool:
+    return db.execute("SELECT 1 FROM doc_profiled WHERE doc_n = ?", (n,)).fetchone() is not None
+
+
+def mark_profiled(db: sqlite3.Connection, n: int) -> None:
+    db.execute("INSERT OR IGNORE INTO doc_profiled VALUES (?)", (n,))
+
+
+def profiles_by_key(db: sqlite3.Connection, type_: str, role: str, keys: Sequence[str]) -> list[sqlite3.Row]:
+    """Profiles holding any of these keys (an indexed lookup), with the key that matched and the profile's name."""
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    return db.execute(
+        f"SELECT k.key, p.id, p.name, p.kind FROM profile_keys k JOIN profiles p ON p.id = k.profile_id"
+        f" WHERE k.type = ? AND k.role = ? AND k.key IN ({marks}) ORDER BY p.id", (type_, role, *keys)).fetchall()
+
+
+def new_profile(db: sqlite3.Connection, type_: str, name: str, kind: str | None) -> int:
+    return db.execute("INSERT INTO profiles (type, name, kind) VALUES (?,?,?)", (type_, name, kind)).lastrowid
+
+
+def add_profile_keys(db: sqlite3.Connection, profile_id: int, type_: str, keys: Iterable[tuple[str, str]]) -> None:
+    """(role, key) pairs under which the profile is found."""
+    db.executemany("INSERT OR IGNORE INTO profile_keys VALUES (?,?,?,?)",
+                   [(type_, role, key, profile_id) for role, key in keys if key])
+
+
+def set_entity_profile(db: sqlite3.Connection, doc_id: str, entity_id: str, profile_id: int, name: str,
+                       aliases: str, nationality: str | None) -> None:
+    db.execute("INSERT OR REPLACE INTO entity_profiles VALUES (?,?,?,?,?,?)",
+               (doc_id, entity_id, profile_id, name, aliases, nationality))
+
+
+def merge_profiles(db: sqlite3.Connection, into: int, other: int) -> None:
+    """Everything ``other`` held now belongs to ``into`` (a surname-only profile whose full name arrived)."""
+    for table, col in (("entity_profiles", "profile_id"), ("org_parents", "child_id"), ("org_parents", "parent_id"),
+                       ("affiliations", "profile_id"), ("affiliations", "org_id")):
+        db.execute(f"UPDATE {table} SET {col} = ? WHERE {col} = ?", (into, other))
+    db.execute("UPDATE OR IGNORE profile_events SET profile_id = ? WHERE profile_id = ?", (into, other))
+    db.execute("DELETE FROM profile_events WHERE profile_id = ?", (other,))
+    db.execute("DELETE FROM profiles WHERE id = ?", (other,))
+
+
+def add_parents(db: sqlite3.Connection, rows: Iterable[tuple[int, int, str, int, int, str]]) -> None:
+    db.executemany("INSERT OR IGNORE INTO org_parents VALUES (?,?,?,?,?,?)", rows)
+
+
+def add_affiliations(db: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """(profile_id, change, org_id, org, date, doc_id, event_id, start, end, evidence) rows."""
+    db.executemany("INSERT INTO affiliations VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def add_profile_events(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str]]) -> None:
+    db.executemany("INSERT OR IGNORE INTO profile_events VALUES (?,?,?,?)", rows)
+
+
+def find_profiles(db: sqlite3.Connection, key: str, name: str) -> list[int]:
+    """Profiles known by this normalized name or surname (indexed), else whose names contain the words."""
+    ids = [r[0] for r in db.execute(
+        "SELECT DISTINCT profile_id FROM profile_keys WHERE role IN ('name', 'last') AND key = ?"
+        " AND type IN ('PERSON', 'ORG') ORDER BY profile_id", (key,))]
+    return ids or [r[0] for r in db.execute(
+        "SELECT DISTINCT profile_id FROM entity_profiles WHERE name LIKE '%' || ? || '%' ORDER BY profile_id",
+        (name,))]
+
+
+def profile(db: sqlite3.Connection, profile_id: int) -> sqlite3.Row | None:
+    return db.execute("SELECT * FROM profiles WHERE id = ?", (profile_id,)).fetchone()
+
+
+def profile_mentions(db: sqlite3.Connection, profile_id: int) -> list[sqlite3.Row]:
+    """Each report's entity of this profile, with the report, earliest first."""
+    return db.execute(
+        "SELECT ep.*, d.n, d.title, d.outlet, d.published FROM entity_profiles ep JOIN documents d ON d.id = ep.doc_id"
+        " WHERE ep.profile_id = ? ORDER BY d.published, d.n", (profile_id,)).fetchall()
+
+
+def profile_parents(db: sqlite3.Connection, profile_id: int) -> list[sqlite3.Row]:
+    """Parent and child organisations of a profile, each with the report that says so."""
+    return db.execute(
+        "SELECT 'parent' AS relation, p.id, p.name, o.doc_id, o.evidence, d.outlet, d.published FROM org_parents o"
+        " JOIN profiles p ON p.id = o.parent_id JOIN documents d ON d.id = o.doc_id WHERE o.child_id = ?"
+        " UNION ALL SELECT 'child', p.id, p.name, o.doc_id, o.evidence, d.outlet, d.published FROM org_parents o"
+        " JOIN profiles p ON p.id = o.child_id JOIN documents d ON d.id = o.doc_id WHERE o.parent_id = ?"
+        " ORDER BY 1, 3", (profile_id, profile_id)).fetchall()
+
+
+def profile_affiliations(db: sqlite3.Connection, profile_id: int) -> list[sqlite3.Row]:
+    return db.execute(
+        "SELECT a.*, p.name AS org_name, d.outlet, d.published FROM affiliations a"
+        " LEFT JOIN profiles p ON p.id = a.org_id JOIN documents d ON d.id = a.doc_id"
+        " WHERE a.profile_id = ? ORDER BY coalesce(a.date, d.published), d.n, a.start", (profile_id,)).fetchall()
+
+
+def profile_timeline(db: sqlite3.Connection, profile_id: int) -> list[sqlite3.Row]:
+    """The events a profile is actor or target of, with their report, by date."""
+    return db.execute(
+        "SELECT pe.role, e.*, d.outlet, d.published, d.n FROM profile_events pe"
+        " JOIN events e ON e.doc_id = pe.doc_id AND e.id = pe.event_id JOIN documents d ON d.id = pe.doc_id"
+        " WHERE pe.profile_id = ? ORDER BY coalesce(e.start, d.published), d.n, e.id", (profile_id,)).fetchall()
+
+
+def profile_quotes(db: sqlite3.Connection, profile_id: int) -> list[sqlite3.Row]:
+    """Quotes whose speaker is one of the names the profile's entity goes by in that report."""
+    return db.execute(
+        "SELECT q.*, d.outlet, d.published FROM entity_profiles ep JOIN quotes q ON q.doc_id = ep.doc_id"
+        " JOIN documents d ON d.id = ep.doc_id WHERE ep.profile_id = ?"
+        " AND (q.speaker = ep.name OR q.speaker IN (SELECT value FROM json_each(ep.aliases)))"
+        " ORDER BY d.published, d.n, q.id", (profile_id,)).fetchall()
+
+
+def entity_profiles(db: sqlite3.Connection, doc_id: str) -> dict[str, int]:
+    """A document's entity ids -> their profile ids."""
+    return dict(db.execute("SELECT entity_id, profile_id FROM entity_profiles WHERE doc_id = ?", (doc_id,)).fetchall())
+
+
+def doc_links(db: sqlite3.Connection, doc_id: str) -> dict[str, Any]:
+    """A document's cross-report ids: story, original, entity profiles, event clusters with their members' sources.
+
+    One indexed query per table, so exporting stays linear in the store."""
+    story = story_of(db, doc_id)
+    dup = duplicate_of(db, doc_id)
+    profiles = entity_profiles(db, doc_id)
+    members = db.execute(
+        "SELECT c.cluster_id, c.doc_id, c.event_id, d.outlet, x.original_id FROM event_clusters c"
+        " JOIN documents d ON d.id = c.doc_id LEFT JOIN duplicates x ON x.doc_id = c.doc_id"
+        " WHERE c.cluster_id IN (SELECT cluster_id FROM event_clusters WHERE doc_id = ?)", (doc_id,)).fetchall()
+    return {"story_id": story, "duplicate_of": dup[0] if dup else None, "profiles": profiles,
+            "members": [dict(r) for r in members]}

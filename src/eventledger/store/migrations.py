@@ -210,6 +210,83 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX doc_stories_story ON doc_stories(story_id);
     """,
+    # 3: people and organisations across reports: profiles, what each document's entities are, parents,
+    #    affiliations over time and the events each profile took part in
+    """
+    CREATE TABLE profiles (
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,                   -- PERSON or ORG
+        name TEXT NOT NULL,                   -- the fullest canonical name seen
+        kind TEXT                             -- armed_group, military, media ... (first seen)
+    );
+
+    -- how a profile is found: normalized names (role 'name'), surnames of full person names ('last'),
+    -- consonant skeletons of organisation names ('loose', confirmed by a string ratio)
+    CREATE TABLE profile_keys (
+        type TEXT NOT NULL,
+        role TEXT NOT NULL,
+        key TEXT NOT NULL,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        PRIMARY KEY (type, role, key, profile_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX profile_keys_profile ON profile_keys(profile_id);
+
+    -- (document, entity) -> profile, with what that report says of the entity
+    CREATE TABLE entity_profiles (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        entity_id TEXT NOT NULL,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id),
+        name TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        nationality TEXT,
+        PRIMARY KEY (doc_id, entity_id)
+    );
+    CREATE INDEX entity_profiles_profile ON entity_profiles(profile_id);
+
+    -- documents whose entities have been profiled (a report may have none)
+    CREATE TABLE doc_profiled (
+        doc_n INTEGER PRIMARY KEY REFERENCES documents(n) ON DELETE CASCADE
+    );
+
+    -- "X operates as part of Y": child -> parent, with the words that say so
+    CREATE TABLE org_parents (
+        child_id INTEGER NOT NULL REFERENCES profiles(id),
+        parent_id INTEGER NOT NULL REFERENCES profiles(id),
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (child_id, parent_id, doc_id, start)
+    );
+    CREATE INDEX org_parents_parent ON org_parents(parent_id);
+
+    -- joined, defected, member, detained, released ... each with its date and evidence
+    CREATE TABLE affiliations (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id),
+        change TEXT NOT NULL,
+        org_id INTEGER REFERENCES profiles(id),  -- the organisation joined/left, or who detained/released
+        org TEXT,
+        date TEXT,                            -- YYYY-MM-DD start of the time it happened, when known
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        event_id TEXT,                        -- the event it was read from, if any
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        evidence TEXT NOT NULL
+    );
+    CREATE INDEX affiliations_profile ON affiliations(profile_id);
+    CREATE INDEX affiliations_doc ON affiliations(doc_id);
+
+    -- the events a profile is the actor or the target of
+    CREATE TABLE profile_events (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id),
+        doc_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        role TEXT NOT NULL,                   -- actor or target
+        PRIMARY KEY (profile_id, doc_id, event_id, role),
+        FOREIGN KEY (doc_id, event_id) REFERENCES events(doc_id, id) ON DELETE CASCADE
+    );
+    CREATE INDEX profile_events_doc ON profile_events(doc_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
