@@ -1,4 +1,6 @@
-"""The command line: ``eventledger ingest | list | show | search | events | export | eval``."""
+"""The command line: ``eventledger ingest | list | show | search | events | queue | failures | export | eval``,
+the cross-report commands (``duplicates | event | stories | actor``) and the store's own (``check | backup |
+restore``)."""
 
 from __future__ import annotations
 
@@ -91,7 +93,8 @@ def ingest(paths, db_path, published, outlet, max_bytes, timeout, quiet) -> None
         if summary.near_duplicates:
             console.print(f"{summary.near_duplicates} near-duplicates (see `eventledger duplicates`)")
         for f in summary.failed:
-            console.print(f"[red]failed[/red] {escape(f.where)}: {escape(f.reason)}", soft_wrap=True)
+            where = f.where.replace("\n", "\\n")  # a file name with a line break stays on one line
+            console.print(f"[red]failed[/red] {escape(where)}: {escape(f.reason)}", soft_wrap=True)
     if summary.failed and not summary.ingested and not summary.duplicates:
         sys.exit(1)
 
@@ -331,6 +334,10 @@ def _find_scorer(gold_dir: Path) -> Path:
 from eventledger.link.cli import register as _register_link  # noqa: E402
 
 _register_link(main)
+
+from eventledger.store.cli import register as _register_store  # noqa: E402
+
+_register_store(main)
 
 if __name__ == "__main__":
     main()

@@ -88,6 +88,11 @@ def process_stream(raws: Iterable[RawDocument | IngestError]) -> Iterator[tuple[
         yield from flush()
 
 
+def printable(s: str) -> str:
+    """File-name bytes that are not UTF-8 (surrogate escapes) as \\udcff, which SQLite and a console accept."""
+    return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @dataclass
 class Summary:
     ingested: int = 0
@@ -109,6 +114,8 @@ def ingest(store, raws: Iterable[RawDocument | IngestError],
     def fresh() -> Iterator[RawDocument | IngestError]:
         for item in raws:
             if isinstance(item, RawDocument):
+                if item.source.path:
+                    item.source.path = printable(item.source.path)
                 h = item.content_hash
                 if h in seen or store.has_document(h):
                     summary.duplicates += 1
@@ -116,6 +123,8 @@ def ingest(store, raws: Iterable[RawDocument | IngestError],
                         progress(where(item))
                     continue
                 seen.add(h)
+            else:
+                item.where = printable(item.where)
             yield item
 
     for out in process_stream(fresh()):

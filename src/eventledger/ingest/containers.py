@@ -30,14 +30,33 @@ def content_type(value: str | None) -> tuple[str, str | None]:
     return parts[0].lower(), charset or None
 
 
+def _skip_line(f) -> int:
+    """Read past one line in 1 MB chunks, keeping none of it; how many bytes it holds."""
+    skipped = 0
+    while chunk := f.readline(1 << 20):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
+
+
 def read_jsonl(path: str, *, max_bytes: int) -> Iterator[RawDocument | IngestError]:
     """One report per line (``text`` or ``html``, plus metadata); a bad line never stops the others."""
     with open(path, "rb") as f:
-        for n, line in enumerate(f, start=1):
+        n = 0
+        while True:
+            # measure the line in 1 MB steps before reading it: a 200 MB line is never held in memory
+            start = f.tell()
+            size = _skip_line(f)
+            if not size:
+                break
+            n += 1
             where = f"{path}:{n}"
-            if len(line) > max_bytes:
-                yield IngestError(where, too_big(len(line), max_bytes, "line"))
+            if size > max_bytes:
+                yield IngestError(where, too_big(size, max_bytes, "line"))
                 continue
+            f.seek(start)
+            line = f.read(size)
             if not line.strip():
                 continue
             try:
@@ -59,8 +78,13 @@ def read_jsonl(path: str, *, max_bytes: int) -> Iterator[RawDocument | IngestErr
                 continue
             meta: dict[str, Any] = {k: obj[k] for k in META_FIELDS if isinstance(obj.get(k), str) and obj[k]}
             meta["line"] = n
+            try:
+                data = body.encode("utf-8")
+            except UnicodeEncodeError:  # JSON allows "\ud800"; Unicode text does not
+                yield IngestError(where, "text holds an unpaired surrogate escape (\\ud800-\\udfff): not valid Unicode")
+                continue
             yield RawDocument(
-                data=body.encode("utf-8"),
+                data=data,
                 source=Source(path=path, url=meta.get("url"), kind="jsonl"),
                 media_type=media_type,
                 meta=meta,

@@ -1,0 +1,185 @@
+"""Integrity check of a store: is every byte we were given still there, and does every fact still point at its words?
+
+Run after a crash, before trusting a backup and after a restore. The check only reads: it opens
+the file without migrating it (a store of another schema version is a finding, not something to
+fix silently) and reads documents one at a time, so its memory does not grow with the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eventledger.record import Record, span_errors
+from eventledger.store.migrations import SCHEMA_VERSION
+
+MAX_PROBLEMS = 1000  # a badly broken store yields one finding per row; past this many, more lines help no one
+
+
+class CheckError(Exception):
+    """The file cannot be checked at all (missing, not SQLite); the message is the one-line reason."""
+
+
+@dataclass
+class CheckResult:
+    documents: int = 0
+    spans: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return f"ok: {self.documents} documents, {self.spans} spans checked"
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """An existing SQLite file opened for reading and checking; never creates an empty store by mistake."""
+    p = Path(path)
+    if not p.is_file():
+        raise CheckError(f"no store at {p}")
+    try:
+        db = sqlite3.connect(p.resolve().as_uri() + "?mode=rw", uri=True, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise CheckError(f"{p} is not a readable SQLite store: {exc}") from exc
+    return db
+
+
+def check_file(path: str | Path, *, allow_older: bool = False) -> CheckResult:
+    db = connect(path)
+    try:
+        return check(db, allow_older=allow_older)
+    finally:
+        db.close()
+
+
+def check(db: sqlite3.Connection, *, allow_older: bool = False) -> CheckResult:
+    """Every problem found in the store behind ``db``, one line each.
+
+    ``allow_older`` accepts an older schema version (a backup made before an upgrade: restoring it
+    migrates it); a newer one is always a problem.
+    """
+    result = CheckResult()
+
+    def add(problems: Iterator[str]) -> None:
+        for p in problems:
+            if len(result.problems) >= MAX_PROBLEMS:
+                result.problems.append(f"... stopped after {MAX_PROBLEMS} problems")
+                raise _TooMany
+            result.problems.append(p)
+
+    try:
+        add(_schema(db, allow_older))
+        if result.problems:  # tables may be missing or different: row checks would only add noise
+            return result
+        add(_sqlite(db))
+        # the FTS check needs a write lock (it writes nothing); done before the read snapshot below
+        add(_fts(db))
+        db.execute("BEGIN")  # one snapshot: a concurrent ingest cannot make a document half-visible
+        try:
+            add(_documents(db, result))
+        finally:
+            db.execute("COMMIT")
+    except _TooMany:
+        pass
+    return result
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _schema(db: sqlite3.Connection, allow_older: bool) -> Iterator[str]:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0:
+        yield "not an eventledger store (schema version 0, no tables)"
+    elif version > SCHEMA_VERSION or (version < SCHEMA_VERSION and not allow_older):
+        yield f"schema version is {version}, this eventledger expects {SCHEMA_VERSION}"
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    for name in ("documents", "originals", "records", "spans", "documents_fts"):
+        if version and name not in tables:
+            yield f"table {name} is missing"
+
+
+def _sqlite(db: sqlite3.Connection) -> Iterator[str]:
+    for (msg,) in db.execute("PRAGMA integrity_check"):
+        if msg != "ok":
+            yield f"sqlite integrity: {msg}"
+    for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check"):
+        yield f"foreign key: {table} row {rowid} points at a missing {parent} row"
+
+
+def _fts(db: sqlite3.Connection) -> Iterator[str]:
+    try:  # rank 1: also compare the index with its content table (documents), not only with itself
+        db.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        yield f"full-text index does not match the documents: {exc}"
+
+
+def _documents(db: sqlite3.Connection, result: CheckResult) -> Iterator[str]:
+    """Per document: original bytes and their hash, the record, and every span against the text."""
+    # originals, records or spans without a document are found by the foreign key check
+    docs = db.execute(
+        "SELECT d.id, d.text, o.sha256, o.doc_id IS NOT NULL AS has_original, r.json"
+        " FROM documents d LEFT JOIN originals o ON o.doc_id = d.id LEFT JOIN records r ON r.doc_id = d.id"
+        " ORDER BY d.n"
+    )
+    for d in docs:
+        result.documents += 1
+        doc_id, text = d["id"], d["text"]
+        short = doc_id[:12]
+        if not d["has_original"]:
+            yield f"document {short}: original bytes missing"
+        else:
+            yield from _original(db, doc_id, d["sha256"])
+        if d["json"] is None:
+            yield f"document {short}: record missing"
+            record_spans = None
+        else:
+            record_spans = yield from _record(short, doc_id, text, d["json"])
+        rows = db.execute("SELECT item_kind, item_id, start, end, text FROM spans WHERE doc_id = ?", (doc_id,))
+        n = 0
+        for s in rows:
+            n += 1
+            start, end = s["start"], s["end"]
+            if not (0 <= start <= end <= len(text)) or text[start:end] != s["text"]:
+                yield (f"document {short}: {s['item_kind']} {s['item_id']} span [{start}, {end}) is "
+                       f"{text[start:end][:40]!r}, not {s['text'][:40]!r}")
+        result.spans += n
+        if record_spans is not None and record_spans != n:
+            yield f"document {short}: the record has {record_spans} spans but {n} span rows are stored"
+
+
+def _original(db: sqlite3.Connection, doc_id: str, stored_hash: str) -> Iterator[str]:
+    # the blob is read on its own so only one document's bytes are in memory at a time
+    data = db.execute("SELECT bytes FROM originals WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+    actual = hashlib.sha256(bytes(data)).hexdigest()
+    if actual != stored_hash:
+        yield f"document {doc_id[:12]}: original bytes hash to {actual[:12]}, stored hash is {stored_hash[:12]}"
+    if actual != doc_id:
+        yield f"document {doc_id[:12]}: original bytes hash to {actual[:12]}, not to the document id"
+
+
+def _record(short: str, doc_id: str, text: str, raw_json: str) -> Iterator[str]:
+    """Problems of one stored record; returns how many span rows the store should hold for it."""
+    try:
+        rec = Record.from_dict(json.loads(raw_json))
+    except Exception as exc:  # any malformed JSON shape is a finding; the check must go on
+        yield f"document {short}: record does not parse: {type(exc).__name__}: {exc}".splitlines()[0]
+        return None
+    if rec.document.id != doc_id:
+        yield f"document {short}: record is for document {str(rec.document.id)[:12]}"
+    if rec.document.text != text:
+        yield f"document {short}: record text differs from the stored text"
+    for bad in span_errors(rec):
+        yield f"document {short}: record {bad}"
+    # the rows Store.add writes: entity and place mentions, times, quotes, attributions, events
+    return (sum(len(e.mentions) for e in rec.entities) + sum(len(p.mentions) for p in rec.places)
+            + len(rec.times) + len(rec.quotes) + len(rec.attributions) + len(rec.events))
