@@ -204,11 +204,10 @@ def test_text_inside_hundreds_of_nested_elements_is_kept(batch):
     assert "thirty civilians" in by_path(stored, d / "nested.html")[0]["text"]
 
 
-@pytest.mark.xfail(strict=True, reason="clean/decode.py: one stray cp1252 byte makes the whole UTF-8 text mojibake")
 def test_a_utf8_report_with_a_few_windows_1252_bytes_keeps_its_utf8_characters(batch):
     d, _, _, rows, _ = batch
     text = by_path(rows, d / "mixed.txt")[0]["text"]
-    assert "seven civilians — the town’s market." in text and "café" in text
+    assert "reporters. — the town’s market." in text and "Le café était fermé." in text
 
 
 def test_jsonl_lines_with_wrong_fields_fail_one_by_one(batch):

@@ -34,6 +34,33 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_CP1252_FALLBACK = "eventledger-cp1252"
+
+
+def _cp1252_bytes(err: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode each byte UTF-8 rejected as Windows-1252 (the usual culprit when UTF-8 text is mixed)."""
+    bad = err.object[err.start : err.end]
+    return bad.decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_bytes)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """A three-byte UTF-8 character, or valid multi-byte sequences at least as often as invalid bytes:
+    UTF-8 with a few strays.
+    charset-normalizer alone calls such text mac_latin2 and garbles every real UTF-8 character;
+    pure single-byte text (cp1256 Arabic) has no valid multi-byte runs and still goes to detection."""
+    runs = _UTF8_MULTIBYTE.findall(data)
+    if not runs:
+        return False
+    if any(len(r) >= 3 and r[0] >= 0xE0 for r in runs):
+        return True  # a three-byte UTF-8 character (dash, curly quote, €): no single-byte text makes these
+    text = data.decode("utf-8", errors="replace")
+    return len(runs) >= text.count("\ufffd")
+
+
 def decode(data: bytes, declared: str | None = None, markup: bool = False) -> tuple[str, str]:
     """(text, encoding used). Never fails: the last resort is UTF-8 with replacement characters."""
     for bom, enc in _BOMS:
@@ -59,6 +86,8 @@ def decode(data: bytes, declared: str | None = None, markup: bool = False) -> tu
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):  # a UTF-8 text with a few stray Windows-1252 bytes (pasted quotes, dashes)
+        return data.decode("utf-8", errors=_CP1252_FALLBACK), "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
