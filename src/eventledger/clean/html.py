@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import escape
+from html.parser import HTMLParser
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -78,6 +79,40 @@ def fragment_text(tree: HtmlElement) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+class _Flat(HTMLParser):
+    """Text from a tag stream without building a tree: libxml2 stops building at 255 nested
+    elements, and a page nested deeper would otherwise lose its whole text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP:
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def flat_text(html: str) -> str:
+    parser = _Flat()
+    parser.feed(html)
+    parser.close()
+    paragraphs = (_SPACES.sub(" ", p).strip() for p in "".join(parser.parts).split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def parse_fragment(html: str) -> HtmlElement:
     """A snippet (feed summary, JSONL field) as one tree; trafilatura's loader rejects the smallest ones."""
     from lxml.html import fragment_fromstring
@@ -91,13 +126,13 @@ def parse_fragment(html: str) -> HtmlElement:
 def html_to_page(html: str, url: str | None = None) -> Page:
     """Article text (paragraphs as blank-line-separated lines) and the page's own metadata."""
     if not _FULL_PAGE.search(html[:4096]):
-        return Page(text=fragment_text(parse_fragment(html)))
+        return Page(text=fragment_text(parse_fragment(html)) or flat_text(html))
     import trafilatura
     from trafilatura.utils import load_html
 
     tree = load_html(html)
     if tree is None:
-        return Page(text="")
+        return Page(text=flat_text(html))
     lang = tree.getroottree().getroot().get("lang")
     captions = _expose_captions(tree)
     doc = trafilatura.bare_extraction(
@@ -112,7 +147,7 @@ def html_to_page(html: str, url: str | None = None) -> Page:
     if doc is None or not (doc.text or "").strip():
         tree = load_html(html)  # trafilatura prunes the tree it is given
         _expose_captions(tree)
-        return Page(text=fragment_text(tree), captions=captions, language=language)
+        return Page(text=fragment_text(tree) or flat_text(html), captions=captions, language=language)
     lines = [line.strip() for line in doc.text.split("\n")]
     text = "\n\n".join(line for line in lines if line)
     title = (doc.title or "").strip() or None
