@@ -1,6 +1,6 @@
 """The command line: ``eventledger ingest | list | show | search | events | queue | failures | export | eval``,
-the cross-report commands (``duplicates | event | stories | actor``) and the store's own (``check | backup |
-restore``)."""
+the cross-report commands (``duplicates | event | stories | actor``), the store's own (``check | backup |
+restore``) and the web app's (``serve | user | restrict``)."""
 
 from __future__ import annotations
 
@@ -338,6 +338,10 @@ _register_link(main)
 from eventledger.store.cli import register as _register_store  # noqa: E402
 
 _register_store(main)
+
+from eventledger.web.cli import register as _register_web  # noqa: E402
+
+_register_web(main)
 
 if __name__ == "__main__":
     main()

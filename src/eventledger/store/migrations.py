@@ -287,6 +287,44 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX profile_events_doc ON profile_events(doc_id);
     """,
+    # 4: the web app: users, sessions, documents restricted from viewers, and the review audit log
+    #    (reviews never touch the machine's tables: the latest review of an item is its reviewed state)
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+        password TEXT NOT NULL,               -- scrypt$n$r$p$salt$hash (hex)
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,          -- sha256 of the cookie value: a stolen database holds no live token
+        user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+
+    -- sensitive documents (witness testimony): hidden from viewers everywhere
+    CREATE TABLE restricted_documents (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE
+    );
+
+    -- every change made by a person, append-only: reviews (accept, correct, reject) and restrictions
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user TEXT NOT NULL,
+        action TEXT NOT NULL,                 -- accept, correct, reject, restrict, unrestrict
+        doc_id TEXT NOT NULL,
+        item_kind TEXT,                       -- entity, place, time, quote, attribution, event (NULL: the document)
+        item_id TEXT,
+        before TEXT,                          -- JSON: the item's reviewed state before the change
+        after TEXT,                           -- JSON: after it
+        comment TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_log_item ON audit_log(doc_id, item_kind, item_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

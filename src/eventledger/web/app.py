@@ -1,0 +1,498 @@
+"""The web app: server-rendered pages for people, the same data as JSON under ``/api`` for programs.
+
+Everything is served by the app itself (no CDN: field machines are often offline). Report text is
+untrusted: templates autoescape it and never mark it safe; originals are served as plain text or
+as a download, never as HTML. Every page and API call needs a login; viewers never see restricted
+documents (a restricted document answers 404, as if it did not exist).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import secrets
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import quote as urlquote
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Body, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from eventledger import __version__
+from eventledger.store import Store
+from eventledger.web import auth, evidence, queries
+from eventledger.web.auth import Session
+
+HERE = Path(__file__).parent
+COOKIE, LOGIN_COOKIE = "el_session", "el_login_csrf"
+PAGE, MAX_LIMIT = 50, 500
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_SECURITY_HEADERS = {
+    # no inline script or style anywhere, so the strictest policy costs nothing
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                               " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (at most {MAX_LIMIT})")]
+Offset = Annotated[int, Query(ge=0)]
+
+
+class LoginRequired(Exception):
+    pass
+
+
+class Denied(Exception):
+    """Forbidden (403), or with ``status`` 400/404: a message for the user."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.status = status
+
+
+def create_app(db_path: Path | str | None = None) -> FastAPI:
+    """The app over the store at ``db_path`` (default: the CLI's default store)."""
+    app = FastAPI(title="eventledger", version=__version__, openapi_url="/api/openapi.json",
+                  docs_url=None, redoc_url=None)  # the bundled docs UIs load scripts from a CDN
+    local = threading.local()
+    path = Store(db_path).path  # migrates once, up front
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["conf"] = lambda c: "" if c is None else f"{c:.2f}"
+    env.filters["short"] = lambda s: (s or "")[:10]
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def store() -> Store:
+        """One store per worker thread (sqlite3 connections are not shared across threads)."""
+        st = getattr(local, "store", None)
+        if st is None:
+            st = local.store = Store(path)
+        return st
+
+    def db() -> Any:
+        return store().db
+
+    # ------------------------------------------------------------------ access
+
+    def who(request: Request) -> Session | None:
+        return auth.session(db(), request.cookies.get(COOKIE))
+
+    def need(request: Request, role: str = "viewer") -> Session:
+        s = who(request)
+        if s is None:
+            raise LoginRequired()
+        if not s.user.can(role):
+            raise Denied(f"this needs the {role} role; you are a {s.user.role}")
+        return s
+
+    def need_post(request: Request, token: str | None, role: str) -> Session:
+        s = need(request, role)
+        if not auth.csrf_ok(s.csrf, token):
+            raise Denied("the form's security token is missing or stale: reload the page and try again")
+        return s
+
+    def sees_restricted(s: Session) -> bool:
+        return s.user.can("analyst")
+
+    def doc_or_404(s: Session, doc_id: str):
+        row = queries.document(db(), doc_id, sees_restricted(s))
+        if row is None:
+            raise Denied("no such document", 404)
+        return row
+
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        for k, v in _SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired):
+        if is_api(request):
+            return JSONResponse({"detail": "log in first"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+    @app.exception_handler(Denied)
+    async def _denied(request: Request, exc: Denied):
+        if is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+        return page(request, "error.html", who(request), status=exc.status, message=str(exc))
+
+    def page(request: Request, name: str, s: Session | None, status: int = 200, **ctx) -> HTMLResponse:
+        html = env.get_template(name).render(user=s.user if s else None, csrf=s.csrf if s else "",
+                                             path=request.url.path, **ctx)
+        return HTMLResponse(html, status_code=status)
+
+    # ------------------------------------------------------------------ login
+
+    @app.get("/login", include_in_schema=False)
+    def login_page(request: Request, next: str = "/search", failed: bool = False):
+        token = secrets.token_urlsafe(24)
+        r = page(request, "login.html", None, login_csrf=token, next=_local(next), failed=failed)
+        r.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        return r
+
+    @app.post("/login", include_in_schema=False)
+    def login_post(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
+                   csrf: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/search"):
+        # before a session exists, the form's token must match the cookie set with the form
+        if not auth.csrf_ok(request.cookies.get(LOGIN_COOKIE, ""), csrf):
+            raise Denied("the login form expired: reload it and try again")
+        got = auth.login(db(), name, password)
+        if got is None:
+            return RedirectResponse("/login?" + urlencode({"next": _local(next), "failed": 1}), status_code=303)
+        r = RedirectResponse(_local(next), status_code=303)
+        _set_session(request, r, got[0])
+        r.delete_cookie(LOGIN_COOKIE)
+        return r
+
+    @app.post("/logout", include_in_schema=False)
+    def logout_post(request: Request, csrf: Annotated[str, Form()] = ""):
+        need_post(request, csrf, "viewer")
+        auth.logout(db(), request.cookies.get(COOKIE))
+        r = RedirectResponse("/login", status_code=303)
+        r.delete_cookie(COOKIE)
+        return r
+
+    @app.post("/api/login", tags=["session"])
+    def api_login(request: Request, name: Annotated[str, Body()], password: Annotated[str, Body()]):
+        """Log in; the session is a cookie, and POSTs must send the returned ``csrf`` as ``X-CSRF-Token``."""
+        got = auth.login(db(), name, password)
+        if got is None:
+            return JSONResponse({"detail": "wrong name or password"}, status_code=401)
+        r = JSONResponse({"user": got[1].user.name, "role": got[1].user.role, "csrf": got[1].csrf})
+        _set_session(request, r, got[0])
+        return r
+
+    @app.post("/api/logout", tags=["session"])
+    def api_logout(request: Request):
+        need_post(request, request.headers.get("x-csrf-token"), "viewer")
+        auth.logout(db(), request.cookies.get(COOKIE))
+        r = JSONResponse({"ok": True})
+        r.delete_cookie(COOKIE)
+        return r
+
+    @app.get("/api/me", tags=["session"])
+    def api_me(request: Request):
+        s = need(request)
+        return {"user": s.user.name, "role": s.user.role, "csrf": s.csrf}
+
+    # ------------------------------------------------------------------ search and documents
+
+    @app.get("/", include_in_schema=False)
+    def home():
+        return RedirectResponse("/search", status_code=303)
+
+    def _search(s: Session, q: str, flt: queries.EventFilter, limit: int, offset: int) -> dict[str, Any]:
+        return queries.search(db(), q, flt, sees_restricted(s), limit, offset)
+
+    @app.get("/search", include_in_schema=False)
+    def search_page(request: Request, q: str = "", type: str = "", actor: str = "", place: str = "",
+                    since: str = "", until: str = "", offset: Offset = 0):
+        s = need(request)
+        flt = _filter(type, actor, place, since, until)
+        res = _search(s, q, flt, PAGE, offset)
+        for it in res["items"]:
+            it["parts"] = _snippet_parts(it.pop("snippet") or "")
+        args = {"q": q, "type": type, "actor": actor, "place": place, "since": since, "until": until}
+        return page(request, "search.html", s, res=res, args=args, types=queries.event_types(db()),
+                    pager=_pager("/search", args, offset, PAGE, res["total"]))
+
+    @app.get("/api/search", tags=["search"])
+    def api_search(request: Request, q: str = "", type: str = "", actor: str = "", place: str = "",
+                   since: str = "", until: str = "", limit: Limit = PAGE, offset: Offset = 0):
+        """Documents matching the words of ``q`` (FTS5 syntax) with at least one event matching the
+        filters; ``counts`` are the matching events by type."""
+        s = need(request)
+        res = _search(s, q, _filter(type, actor, place, since, until), limit, offset)
+        for it in res["items"]:
+            it["snippet"] = (it["snippet"] or "").replace(queries.HIT_OPEN, "[").replace(queries.HIT_CLOSE, "]")
+        return {"limit": limit, "offset": offset, **res}
+
+    @app.get("/api/documents", tags=["documents"])
+    def api_documents(request: Request, limit: Limit = PAGE, offset: Offset = 0):
+        s = need(request)
+        return {"limit": limit, "offset": offset, **queries.documents(db(), sees_restricted(s), limit, offset)}
+
+    @app.get("/documents/{doc_id}", include_in_schema=False)
+    def document_page(request: Request, doc_id: str):
+        s = need(request)
+        row = doc_or_404(s, doc_id)
+        rec = store().record(doc_id)
+        items = evidence.items(rec, queries.reviews(db(), doc_id))
+        by_kind = {k: [it for it in items if it.kind == k] for k in evidence.KINDS}
+        return page(request, "document.html", s, doc=row, segments=evidence.segments(rec.document.text, items),
+                    items=items, by_kind=by_kind, editable=evidence.EDITABLE, plural=evidence.PLURAL,
+                    history=queries.audit_page(db(), 20, 0, doc_id)["items"])
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"])
+    def api_document(request: Request, doc_id: str):
+        """The document's record (the export contract) and the reviewed state of each reviewed item."""
+        s = need(request)
+        row = doc_or_404(s, doc_id)
+        rec = store().record(doc_id)
+        reviews = queries.reviews(db(), doc_id)
+        return {"document": dict(row), "record": rec.to_dict(),
+                "reviews": [{"kind": k, "id": i, "at": r["at"], "user": r["user"], **r["after"]}
+                            for (k, i), r in reviews.items()]}
+
+    @app.get("/documents/{doc_id}/original", include_in_schema=False)
+    @app.get("/api/documents/{doc_id}/original", tags=["documents"])
+    def original(request: Request, doc_id: str, download: bool = False):
+        """The bytes exactly as received: as plain text to read, or as a download; never rendered."""
+        s = need(request)
+        row = doc_or_404(s, doc_id)
+        data, media = store().original(doc_id)
+        if download or not (media.startswith("text/") or media.endswith(("json", "xml"))):
+            ext = {"text/html": "html", "application/pdf": "pdf"}.get(media, "bin")
+            return Response(data, media_type="application/octet-stream", headers={
+                "Content-Disposition": f'attachment; filename="{row["id"][:16]}.{ext}"'})
+        return Response(data, media_type="text/plain", headers={"Content-Security-Policy": "sandbox"})
+
+    @app.post("/documents/{doc_id}/restricted", include_in_schema=False)
+    def restrict_page(request: Request, doc_id: str, restricted: Annotated[bool, Form()],
+                      csrf: Annotated[str, Form()] = ""):
+        s = need_post(request, csrf, "admin")
+        _restrict(s, doc_id, restricted)
+        return RedirectResponse(f"/documents/{urlquote(doc_id)}", status_code=303)
+
+    @app.post("/api/documents/{doc_id}/restricted", tags=["documents"])
+    def api_restrict(request: Request, doc_id: str, restricted: Annotated[bool, Body(embed=True)]):
+        """Restrict a document (hidden from viewers) or release it; admins only."""
+        s = need_post(request, request.headers.get("x-csrf-token"), "admin")
+        _restrict(s, doc_id, restricted)
+        return {"doc_id": doc_id, "restricted": restricted}
+
+    def _restrict(s: Session, doc_id: str, restricted: bool) -> None:
+        row = doc_or_404(s, doc_id)
+        if queries.set_restricted(db(), doc_id, restricted):
+            queries.audit(db(), s.user.name, "restrict" if restricted else "unrestrict", row["id"], None, None,
+                          {"restricted": bool(row["restricted"])}, {"restricted": restricted})
+
+    # ------------------------------------------------------------------ events and quotes
+
+    @app.get("/events", include_in_schema=False)
+    def events_page(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
+                    until: str = "", sort: str = "date", dir: str = "asc", offset: Offset = 0):
+        s = need(request)
+        res = queries.events(db(), _filter(type, actor, place, since, until), sees_restricted(s), sort,
+                             dir == "desc", PAGE, offset)
+        args = {"type": type, "actor": actor, "place": place, "since": since, "until": until, "sort": sort,
+                "dir": dir}
+        return page(request, "events.html", s, res=res, args=args, types=queries.event_types(db()),
+                    sorts=list(queries.EVENT_SORTS), pager=_pager("/events", args, offset, PAGE, res["total"]),
+                    sort_url=lambda col: "/events?" + urlencode(
+                        {**args, "sort": col, "dir": "desc" if sort == col and dir == "asc" else "asc"}))
+
+    @app.get("/api/events", tags=["events"])
+    def api_events(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
+                   until: str = "", sort: queries.SortKey = "date",
+                   dir: Literal["asc", "desc"] = "asc", limit: Limit = PAGE, offset: Offset = 0):
+        """Events with their documents; ``since``/``until`` keep events whose time overlaps the range."""
+        s = need(request)
+        res = queries.events(db(), _filter(type, actor, place, since, until), sees_restricted(s), sort,
+                             dir == "desc", limit, offset)
+        return {"limit": limit, "offset": offset, **res}
+
+    @app.get("/api/quotes", tags=["quotes"])
+    def api_quotes(request: Request, speaker: str = "", words: str = "", limit: Limit = PAGE, offset: Offset = 0):
+        s = need(request)
+        return {"limit": limit, "offset": offset,
+                **queries.quotes(db(), speaker or None, words or None, sees_restricted(s), limit, offset)}
+
+    # ------------------------------------------------------------------ review and audit
+
+    @app.get("/review", include_in_schema=False)
+    def queue_page(request: Request, kind: str = "", offset: Offset = 0):
+        s = need(request, "analyst")
+        res = queries.queue(db(), kind or None, True, PAGE, offset)
+        return page(request, "queue.html", s, res=res, kind=kind, kinds=list(queries.QUEUE_KINDS),
+                    pager=_pager("/review", {"kind": kind}, offset, PAGE, res["total"]))
+
+    @app.get("/api/review/queue", tags=["review"])
+    def api_queue(request: Request, kind: str = "", limit: Limit = PAGE, offset: Offset = 0):
+        """Items no one has reviewed yet, least confident first (analysts)."""
+        need(request, "analyst")
+        return {"limit": limit, "offset": offset, **queries.queue(db(), kind or None, True, limit, offset)}
+
+    @app.post("/documents/{doc_id}/review", include_in_schema=False)
+    async def review_page(request: Request, doc_id: str):
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        fields = {k.removeprefix("field_"): v for k, v in form.items() if k.startswith("field_")}
+        return await run_in_threadpool(_review_form, request, doc_id, form, form.get("kind", ""),
+                                       form.get("item_id", ""), form.get("action", ""), fields)
+
+    def _review_form(request: Request, doc_id: str, form: dict[str, str], kind: str, item_id: str, action: str,
+                     fields: dict[str, str]):
+        s = need_post(request, form.get("csrf"), "analyst")
+        if action == "correct":  # only the fields the reviewer changed are corrections
+            rec = _record(s, doc_id)
+            current = next((it.values for it in evidence.items(rec, queries.reviews(db(), doc_id))
+                            if it.kind == kind and it.id == item_id), {})
+            fields = {k: v for k, v in fields.items() if v.strip() != _text(current.get(k))}
+        _review(s, doc_id, kind, item_id, action, fields, form.get("comment", ""))
+        return RedirectResponse(f"/documents/{urlquote(doc_id)}#card-{urlquote(kind)}-{urlquote(item_id)}",
+                                status_code=303)
+
+    @app.post("/api/review", tags=["review"])
+    def api_review(request: Request, doc_id: Annotated[str, Body()], kind: Annotated[str, Body()],
+                   item_id: Annotated[str, Body()], action: Annotated[str, Body()],
+                   corrections: Annotated[dict[str, Any] | None, Body()] = None,
+                   comment: Annotated[str, Body()] = ""):
+        """Accept, correct or reject one extracted item (analysts). The machine's version is kept;
+        the change goes to the audit log. Send the session's CSRF token as ``X-CSRF-Token``."""
+        s = need_post(request, request.headers.get("x-csrf-token"), "analyst")
+        after = _review(s, doc_id, kind, item_id, action, corrections or {}, comment)
+        return {"doc_id": doc_id, "kind": kind, "item_id": item_id, **after}
+
+    def _record(s: Session, doc_id: str):
+        doc_or_404(s, doc_id)
+        return store().record(doc_id)
+
+    def _review(s: Session, doc_id: str, kind: str, item_id: str, action: str, fields: dict[str, Any],
+                comment: str) -> dict[str, Any]:
+        rec = _record(s, doc_id)
+        try:
+            return evidence.review(db(), rec, s.user.name, kind, item_id, action, _typed(fields), comment.strip())
+        except evidence.ReviewError as exc:
+            raise Denied(str(exc), 400) from exc
+
+    @app.get("/audit", include_in_schema=False)
+    def audit_page(request: Request, offset: Offset = 0):
+        s = need(request, "analyst")
+        res = queries.audit_page(db(), PAGE, offset)
+        for h in res["items"]:
+            h["before_lines"], h["after_lines"] = _changes(h["before"] or {}, h["after"] or {})
+        return page(request, "audit.html", s, res=res, pager=_pager("/audit", {}, offset, PAGE, res["total"]))
+
+    @app.get("/api/audit", tags=["review"])
+    def api_audit(request: Request, doc_id: str = "", limit: Limit = PAGE, offset: Offset = 0):
+        """Every change made by a person, newest first (analysts)."""
+        need(request, "analyst")
+        return {"limit": limit, "offset": offset, **queries.audit_page(db(), limit, offset, doc_id or None)}
+
+    @app.get("/audit.csv", include_in_schema=False)
+    @app.get("/api/audit.csv", tags=["review"])
+    def audit_csv(request: Request):
+        need(request, "analyst")
+        return StreamingResponse(_csv(queries.audit_all(db())), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+
+    @app.get("/audit.jsonl", include_in_schema=False)
+    @app.get("/api/audit.jsonl", tags=["review"])
+    def audit_jsonl(request: Request):
+        need(request, "analyst")
+        lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in queries.audit_all(db()))
+        return StreamingResponse(lines, media_type="application/x-ndjson; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="audit.jsonl"'})
+
+    # ------------------------------------------------------------------ users
+
+    @app.get("/users", include_in_schema=False)
+    def users_page(request: Request, error: str = ""):
+        s = need(request, "admin")
+        return page(request, "users.html", s, users=auth.users(db()), roles=auth.ROLES, error=error)
+
+    @app.post("/users", include_in_schema=False)
+    def users_post(request: Request, name: Annotated[str, Form()], role: Annotated[str, Form()],
+                   password: Annotated[str, Form()], csrf: Annotated[str, Form()] = ""):
+        need_post(request, csrf, "admin")
+        try:
+            auth.add_user(db(), name, role, password)
+        except auth.AuthError as exc:
+            return RedirectResponse("/users?" + urlencode({"error": str(exc)}), status_code=303)
+        return RedirectResponse("/users", status_code=303)
+
+    return app
+
+
+def _set_session(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                        max_age=auth.SESSION_DAYS * 86400)
+
+
+def _local(target: str) -> str:
+    """Only redirect within this site (an open redirect would let a link send users elsewhere)."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/search"
+
+
+def _filter(type: str, actor: str, place: str, since: str, until: str) -> queries.EventFilter:
+    for name, value in (("since", since), ("until", until)):
+        if value and not _DATE.fullmatch(value.strip()):
+            raise Denied(f"{name} must be a date like 2021-03-08, 2021-03 or 2021", 400)
+    return queries.EventFilter(type=type.strip() or None, actor=actor.strip() or None, place=place.strip() or None,
+                               since=since.strip() or None, until=until.strip() or None)
+
+
+def _snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet as (text, is_hit) pieces, so the template escapes all of it and marks the hits."""
+    parts: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(re.split(f"[{queries.HIT_OPEN}{queries.HIT_CLOSE}]", snippet)):
+        if chunk:
+            parts.append((chunk, i % 2 == 1))
+    return parts
+
+
+def _pager(base: str, args: dict[str, str], offset: int, size: int, total: int) -> dict[str, Any]:
+    def url(off: int) -> str:
+        return base + "?" + urlencode({**{k: v for k, v in args.items() if v}, "offset": off})
+
+    return {"first": offset + 1 if total else 0, "last": min(offset + size, total), "total": total,
+            "prev": url(max(0, offset - size)) if offset > 0 else None,
+            "next": url(offset + size) if offset + size < total else None}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """What an audit entry changed, as short lines for each side: the status, then each field that differs."""
+    sides: tuple[list[str], list[str]] = ([], [])
+    for side, this, other in ((0, before, after), (1, after, before)):
+        sides[side].extend(f"{k}: {_text(v)}" for k, v in this.items() if k not in ("status", "values"))
+        if "status" in this:
+            sides[side].append(this["status"])
+        theirs = other.get("values", {})
+        sides[side].extend(f"{k}: {_text(v)}" for k, v in this.get("values", {}).items() if theirs.get(k) != v)
+    return sides
+
+
+def _text(v: Any) -> str:
+    return "" if v is None else str(v)
+
+
+def _typed(fields: dict[str, Any]) -> dict[str, Any]:
+    """Coordinates from a form are numbers; anything else stays text."""
+    out = dict(fields)
+    for k in ("lat", "lon"):
+        if isinstance(out.get(k), str) and out[k].strip():
+            try:
+                out[k] = float(out[k])
+            except ValueError as exc:
+                raise Denied(f"{k} must be a number", 400) from exc
+    return out
+
+
+def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(queries.AUDIT_FIELDS)
+    for r in rows:
+        w.writerow([json.dumps(r[k], ensure_ascii=False) if k in ("before", "after") else r[k]
+                    for k in queries.AUDIT_FIELDS])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
