@@ -291,6 +291,8 @@ def site(tmp_path_factory):
     shutil.copy(FIXTURES / "batch" / "feed.xml", root / "feed.xml")
     (root / "big.txt").write_text("word " * 10_000)
     (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    (root / "section").mkdir()  # "/section" answers 301 -> "/section/": a redirect to follow
+    shutil.copy(FIXTURES / "article.html", root / "section" / "index.html")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Handler(*a, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -298,23 +300,54 @@ def site(tmp_path_factory):
 
 
 def test_html_url(site):
-    (doc,) = read(f"{site}/article.html")
+    (doc,) = read(f"{site}/article.html", allow_private=True)
     assert doc.source.kind == "url" and doc.media_type == "text/html"
     assert doc.source.url == f"{site}/article.html" and b"Kharkiv" in doc.data
 
 
 def test_feed_url_works_like_a_feed_file(site):
-    docs = list(read(f"{site}/feed.xml"))
+    docs = list(read(f"{site}/feed.xml", allow_private=True))
     assert [d.meta["title"] for d in docs] == ["Clashes in Kassala", "Ceasefire talks"]
 
 
 def test_url_failures(site):
-    (err,) = read(f"{site}/missing.html")
+    (err,) = read(f"{site}/missing.html", allow_private=True)
     assert err.reason == "HTTP 404 Not Found"
-    (err,) = read(f"{site}/big.txt", max_bytes=1000)
+    (err,) = read(f"{site}/big.txt", max_bytes=1000, allow_private=True)
     assert "over the 1 KB limit" in err.reason
-    (err,) = read(f"{site}/logo.png")
+    (err,) = read(f"{site}/logo.png", allow_private=True)
     assert "PNG" in err.reason or "unsupported" in err.reason
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/x", "http://[::1]/x", "http://169.254.169.254/latest/meta-data",
+                                 "http://10.1.2.3/", "http://192.168.0.1/", "http://localhost:8080/"])
+def test_urls_to_private_addresses_are_refused_unless_allowed(url):
+    (err,) = read(url, timeout=2)
+    assert isinstance(err, IngestError) and err.reason.startswith("refused: the URL points at a private address")
+    assert "--allow-private-urls" in err.reason
+
+
+def test_a_public_address_is_not_refused():
+    from eventledger.ingest.fetch import private_address
+
+    assert private_address("http://8.8.8.8/report") is None
+
+
+def test_every_redirect_hop_is_checked_again(site, monkeypatch):
+    from eventledger.ingest import fetch
+
+    calls = []
+
+    def first_hop_public(url):  # as if the first host were public and the redirect went inside
+        calls.append(url)
+        return None if len(calls) == 1 else "127.0.0.1"
+
+    monkeypatch.setattr(fetch, "private_address", first_hop_public)
+    (err,) = read(f"{site}/section")
+    assert err.reason.startswith("refused") and calls[-1].endswith("/section/")
+    monkeypatch.undo()
+    (doc,) = read(f"{site}/section", allow_private=True)  # followed when allowed
+    assert isinstance(doc, RawDocument) and doc.source.url.endswith("/section/")
 
 
 # ------------------------------------------------------------------ sniffing never crashes

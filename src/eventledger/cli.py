@@ -60,8 +60,10 @@ def main() -> None:
 @click.option("--outlet", help="outlet name for all inputs (overrides metadata)")
 @click.option("--max-bytes", default=50_000_000, show_default=True, help="refuse inputs larger than this")
 @click.option("--timeout", default=20.0, show_default=True, help="seconds to wait for a URL")
+@click.option("--allow-private-urls", is_flag=True,
+              help="let URLs reach private, loopback and link-local addresses (refused by default)")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
-def ingest(paths, db_path, published, outlet, max_bytes, timeout, quiet) -> None:
+def ingest(paths, db_path, published, outlet, max_bytes, timeout, allow_private_urls, quiet) -> None:
     """Ingest reports: files, folders (recursive), JSONL, WARC, feeds and http(s) URLs.
 
     Re-ingesting the same content does nothing; failures get a one-line reason and the
@@ -79,7 +81,8 @@ def ingest(paths, db_path, published, outlet, max_bytes, timeout, quiet) -> None
 
             def stream():
                 for item in items:
-                    yield from ing.read(item, max_bytes=max_bytes, timeout=timeout, overrides=overrides)
+                    yield from ing.read(item, max_bytes=max_bytes, timeout=timeout, overrides=overrides,
+                                        allow_private=allow_private_urls)
                     bar.advance(task)
 
             summary = run(store, stream(), progress=lambda where: bar.update(task, description=_short(where)))

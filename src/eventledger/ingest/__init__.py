@@ -82,17 +82,19 @@ def read(
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float = DEFAULT_TIMEOUT,
     overrides: dict[str, Any] | None = None,
+    allow_private: bool = False,
 ) -> Iterator[RawDocument | IngestError]:
     """Every report in one input (a file, container or URL); failures are yielded, never raised.
 
     ``overrides`` (e.g. the CLI's --published/--outlet) win over sidecar and embedded metadata.
+    ``allow_private`` lets URLs reach private, loopback and link-local addresses (refused by default).
     """
     # Readers are imported here so that importing this package stays cheap (httpx, feedparser,
     # warcio and pypdf are only loaded when an input needs them).
     if is_url(item):
         from eventledger.ingest.fetch import read_url
 
-        docs = read_url(item, max_bytes=max_bytes, timeout=timeout)
+        docs = read_url(item, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
     else:
         from eventledger.ingest.files import read_file
 
