@@ -4,8 +4,10 @@
 
 Synthetic reports (random words, places, dates, events, groups and people) go in through ``Store.add`` and
 ``link.on_ingest`` without spaCy; then new reports are timed through ``on_ingest`` alone: one near-copy
-of a stored report, one new account of a stored event, and unrelated ones; each also links its
-groups and people to profiles.
+of a stored report, one new account of a stored event, one new report of a stored report's story
+(other words and events, the same person and town, two days later), and unrelated ones; each also links
+its groups and people to profiles and is put in a story. "linked" counts copies found, events merged, stories
+joined, and for unrelated reports, stories wrongly joined.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import random
 import statistics
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from eventledger import link
 from eventledger.record import Document, Entity, Event, Mention, Number, Place, Provenance, Record, Source
-from eventledger.store import Store
+from eventledger.store import Store, links
 
 WORDS = [f"w{i}" for i in range(5000)]
 TYPES = ["ASSAULT", "COERCE", "PROTEST", "AID", "ACCUSE", "AGREE", "RETREAT", "MOBILIZE"]
@@ -59,9 +62,19 @@ def report(i: int, rnd: random.Random, text: str | None = None) -> Record:
     return rec
 
 
-def _iso(day: int) -> str:
-    from datetime import date
+def same_story(i: int, rnd: random.Random, old: Record) -> Record:
+    """A new report of a stored report's story: its person named again in its town two days later."""
+    person = next(e for e in old.entities if e.type == "PERSON")
+    rec = report(i, rnd, text=" ".join(rnd.choice(WORDS) for _ in range(250)) + f" {person.name} told us.")
+    at = rec.document.text.index(f" {person.name} told us.") + 1
+    rec.entities.append(Entity(name=person.name, type="PERSON", id="E6",
+                               mentions=[Mention(span=(at, at + len(person.name)), text=person.name)]))
+    rec.places[0] = old.places[0]
+    rec.document.published = _iso(date.fromisoformat(old.document.published).toordinal() + 2)
+    return rec
 
+
+def _iso(day: int) -> str:
     return date.fromordinal(day).isoformat()
 
 
@@ -88,25 +101,31 @@ def main() -> None:
         print(f"store of {store.count()} reports filled in {time.perf_counter() - t0:.0f} s;"
               f" {store.db.execute('SELECT count(*) FROM profiles').fetchone()[0]} profiles")
         times, kinds, found = [], [], []
-        for k in range(30):
+        for k in range(40):
             i = args.n + 1_000_000 + k
-            if k % 3 == 0:  # a syndicated copy of a stored report
-                old = store.record(f"{rnd.randrange(args.n):064x}")
+            old = store.record(f"{rnd.randrange(args.n):064x}")
+            if k % 4 == 0:  # a syndicated copy of a stored report
                 rec = report(i, rnd, text="Agency copy " + old.document.text + " reporting by agency")
                 kinds.append("copy")
-            elif k % 3 == 1:  # another outlet telling a stored event
-                old = store.record(f"{rnd.randrange(args.n):064x}")
+            elif k % 4 == 1:  # another outlet telling a stored event
                 rec = report(i, rnd)
                 rec.places, rec.entities, rec.events = old.places, old.entities, old.events
                 rec.document.published = old.document.published
                 kinds.append("same event")
+            elif k % 4 == 2:  # the same story told later: the same person and town, other words and events
+                rec = same_story(i, rnd, old)
+                kinds.append("same story")
             else:
                 rec = report(i, rnd)
                 kinds.append("unrelated")
             took, res = add(store, rec)
             times.append(took)
-            found.append(bool(res.duplicate_of or res.copies) if kinds[-1] == "copy" else bool(res.clusters))
-        for kind in ("copy", "same event", "unrelated"):
+            story = store.db.execute("SELECT count(*) FROM doc_stories WHERE story_id = ?", (res.story,)).fetchone()[0]
+            found.append(bool(res.duplicate_of or res.copies) if kinds[-1] == "copy"
+                         else bool(res.clusters) if kinds[-1] == "same event"
+                         else res.story == links.story_of(store.db, old.document.id) if kinds[-1] == "same story"
+                         else story > 1)
+        for kind in ("copy", "same event", "same story", "unrelated"):
             ts = [t for t, k in zip(times, kinds, strict=True) if k == kind]
             hits = sum(f for f, k in zip(found, kinds, strict=True) if k == kind)
             print(f"link one report ({kind:10}) into {args.n} reports: median {statistics.median(ts) * 1000:.1f} ms,"

@@ -328,7 +328,9 @@ def test_actor_command_shows_profile_timeline_quotes_and_reports(examples):
     assert out.exit_code == 0, out.output
     assert "Rapid Support Forces" in out.output and "Janjaweed" in out.output
     assert "timeline" in out.output and "a cheap fabrication" in out.output  # a quote by the group
-    assert out.output.count("Horn & Sahel Daily") >= 2  # in the reports list and the timeline
+    assert "Horn & Sahel Daily" in out.output  # the wire copy, in the reports list
+    timeline = out.output[out.output.index("timeline"):out.output.index("quotes")]
+    assert "+1 copy" in timeline and "Horn & Sahel Daily" not in timeline  # folded into the original's events
     out = CliRunner().invoke(main, ["actor", "Nobody Atall", "--db", str(examples.path)])
     assert out.exit_code != 0 and "no person or organisation" in out.output
     out = CliRunner().invoke(main, ["event", "1", "--db", str(examples.path)])
@@ -348,3 +350,89 @@ def test_a_source_citing_another_report_puts_that_report_behind_it():
                             att("citing a Reuters report", "Reuters")]}
     assert [describe(c) for c in link.attribution_chains(rec)] == [
         "Gulf Wire, quoting a monitoring group, citing Reuters"]
+
+
+# ---------------------------------------------------------------------- stories
+
+def _gold_stories() -> dict:
+    return json.loads((ROOT / "tests/gold_link.json").read_text())["stories"]
+
+
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory, record):
+    """The invented reports of the story gold, ingested in order: (store, story label per doc id)."""
+    store = Store(tmp_path_factory.mktemp("stories") / "s.db")
+    labels = {}
+    for i, g in enumerate(_gold_stories()["invented"]):
+        rec = record(g["text"], published=g["published"])
+        rec.document.id, rec.document.outlet, rec.document.title = f"{i + 100:064d}", g["outlet"], g["story"]
+        store.add(rec, g["text"].encode(), "text/plain")
+        assert link.on_ingest(store, rec).error is None
+        labels[rec.document.id] = g["story"]
+    yield store, labels
+    store.close()
+
+
+def _docs_of(store: Store, labels: dict[str, str], story: str) -> list[str]:
+    return [d for d, s in labels.items() if s == story]
+
+
+def _pairs(groups: dict[object, list[str]]) -> set[frozenset[str]]:
+    return {frozenset(p) for ms in groups.values() for p in combinations(sorted(ms), 2)}
+
+
+def test_one_story_told_in_different_words_joins_one_story(invented):
+    store, labels = invented
+    for story in ("saraqib", "nyala", "sumy_strike"):
+        a, b = _docs_of(store, labels, story)
+        assert links.duplicate_of(store.db, b) is None
+        assert not set(links.clusters_of_doc(store.db, a)) & set(links.clusters_of_doc(store.db, b))
+        assert links.story_of(store.db, a) == links.story_of(store.db, b), story
+
+
+def test_reports_sharing_only_a_ubiquitous_body_stay_apart(invented):
+    store, labels = invented
+    un = [d for s in ("hodeidah_aid", "fasher_famine", "damascus_envoy", "bab_alhawa")
+          for d in _docs_of(store, labels, s)]
+    assert len({links.story_of(store.db, d) for d in un}) == 4  # same UN, same week, even the same country
+    kharkiv = _docs_of(store, labels, "kharkiv_power")[0]  # a drone strike the next day, 150 km away
+    assert links.story_of(store.db, kharkiv) not in {links.story_of(store.db, d)
+                                                     for d in _docs_of(store, labels, "sumy_strike")}
+
+
+def test_sample_reports_keep_their_stories_apart(examples):
+    yemen, syria = _doc(examples, "Yemen's warring parties"), _doc(examples, "Kurdish-led forces")
+    assert links.story_of(examples.db, yemen) != links.story_of(examples.db, syria)
+
+
+def test_story_precision_and_recall_on_gold(examples, invented):
+    gold_pairs, predicted = set(), set()
+    store, labels = invented
+    gold_pairs |= _pairs({s: _docs_of(store, labels, s) for s in set(labels.values())})
+    by_story: dict[object, list[str]] = {}
+    for d in labels:
+        by_story.setdefault(links.story_of(store.db, d), []).append(d)
+    predicted |= _pairs(by_story)
+    gold_pairs |= _pairs({i: [_doc(examples, t) for t in titles]
+                          for i, titles in enumerate(_gold_stories()["examples"])})
+    examples_stories: dict[object, list[str]] = {}
+    for r in links.stories(examples.db):
+        examples_stories.setdefault(("ex", r["story_id"]), []).append(r["id"])
+    predicted |= _pairs(examples_stories)
+    hits = len(predicted & gold_pairs)
+    precision, recall = hits / len(predicted), hits / len(gold_pairs)
+    print(f"stories: precision {precision:.2f} recall {recall:.2f} ({len(gold_pairs)} gold pairs)")
+    assert precision >= 0.85 and recall >= 0.85
+
+
+@given(st.floats(-80, 80), st.floats(-170, 170), st.floats(0, 2))
+def test_a_town_shared_or_near_is_a_place_in_common(lat, lon, shift):
+    from eventledger.link.stories import _place_score
+    from eventledger.record import Place
+
+    here = Place(name="A", country="XX", lat=lat, lon=lon, precision="city")
+    row = {"country": "XX", "admin1": None, "lat": lat + shift / 1000, "lon": lon, "precision": "city",
+           "geonameid": None}
+    far = {**row, "country": "YY", "lat": -lat, "lon": lon + 90 if lon < 0 else lon - 90}
+    assert _place_score([here], [row]) > 0
+    assert _place_score([here], [far]) < 0  # only in another country

@@ -3,7 +3,8 @@
 ``on_ingest(store, rec)`` runs right after a document is stored. It looks the new report up in
 the LSH buckets (never across all documents), marks it a copy of an earlier report when their
 word shingles nearly coincide, merges its events into cross-document event clusters, and joins
-the stories of everything it linked to. Nothing stored is ever reclustered.
+the stories of everything it linked to and of the reports it resembles in words, rare actors,
+towns and dates (``link.stories``). Nothing stored is ever reclustered.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eventledger.link import events as ev_match
-from eventledger.link import minhash, profiles
+from eventledger.link import minhash, profiles, stories
 from eventledger.link.chains import attribution_chains
 from eventledger.link.config import CONFIG
 from eventledger.link.report import independent_sources
@@ -100,13 +101,13 @@ def _link(db: sqlite3.Connection, rec: Record) -> LinkResult:
     db.execute("BEGIN IMMEDIATE")
     try:
         copies = []
+        if not profiled:  # first: the story look-up goes through the report's profiles
+            profiles.link_profiles(db, rec, n)
         if not linked:
-            copies = _duplicates(db, rec, n)
+            copies, sig, band_sims = _duplicates(db, rec, n)
             clusters = _events(db, rec, links.duplicate_group(db, [doc_id]))
             joined = links.duplicate_group(db, [doc_id]) | (links.cluster_docs(db, clusters) if clusters else set())
-            links.join_story(db, doc_id, n, joined)
-        if not profiled:  # reports linked before profiles existed get them on the next backfill
-            profiles.link_profiles(db, rec, n)
+            links.join_story(db, doc_id, n, joined | stories.story_links(db, rec, sig, band_sims))
         result = _stored(db, doc_id, n)
         result.copies = copies
         db.execute("COMMIT")
@@ -116,18 +117,19 @@ def _link(db: sqlite3.Connection, rec: Record) -> LinkResult:
     return result
 
 
-def _duplicates(db: sqlite3.Connection, rec: Record, n: int) -> list[str]:
-    """Store the signature; group the report with near-copies. Returns stored reports now copies of it."""
+def _duplicates(db: sqlite3.Connection, rec: Record, n: int) -> tuple[list[str], bytes | None, dict[int, float]]:
+    """Store the signature; group the report with near-copies. Returns stored reports now copies of it, the
+    signature (None: too short to compare) and the similarity of every report sharing an LSH bucket."""
     sig, count = minhash.signature(rec.document.text)
     if count < CONFIG["minhash"]["min_shingles"]:  # too short to tell a copy from a common phrase
         links.add_signature(db, n, 0, sig, [])
-        return []
+        return [], None, {}
     keys = minhash.band_keys(sig)
-    cands = links.signatures(db, links.band_candidates(db, keys, n))
+    sims = {m: minhash.jaccard(sig, s) for m, s in links.signatures(db, links.band_candidates(db, keys, n)).items()}
     links.add_signature(db, n, count, sig, keys)
-    near = [m for m, s in cands.items() if minhash.jaccard(sig, s) >= CONFIG["duplicate_jaccard"]]
+    near = [m for m, j in sims.items() if j >= CONFIG["duplicate_jaccard"]]
     if not near:
-        return []
+        return [], sig, sims
     group = links.duplicate_group(db, [r["id"] for r in links.doc_info(db, near).values()] + [rec.document.id])
     info = {r["id"]: r for r in links.doc_info(db, _ns(db, group)).values()}
     # the original: earliest published (unknown dates last), then earliest ingested
@@ -136,7 +138,7 @@ def _duplicates(db: sqlite3.Connection, rec: Record, n: int) -> list[str]:
     osig = sigs.get(info[original]["n"], sig)
     copies = {d: minhash.jaccard(sigs.get(info[d]["n"], sig), osig) for d in group if d != original}
     links.set_duplicates(db, original, copies)
-    return sorted(copies) if original == rec.document.id else []
+    return (sorted(copies) if original == rec.document.id else []), sig, sims
 
 
 def _ns(db: sqlite3.Connection, doc_ids: set[str]) -> list[int]:

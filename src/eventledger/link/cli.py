@@ -14,7 +14,7 @@ from rich.markup import escape
 from eventledger import link
 from eventledger.cli import _store, _table, console, db_option
 from eventledger.link.profiles import key
-from eventledger.link.report import summarize
+from eventledger.link.report import fold_copies, summarize
 from eventledger.store import links
 
 
@@ -94,7 +94,8 @@ def event(ref, db_path) -> None:
 @db_option
 @click.option("--all", "all_", is_flag=True, help="also stories told by a single report")
 def stories(db_path, all_) -> None:
-    """Groups of reports about the same story (copies or a shared event), with their outlets and dates."""
+    """Groups of reports about the same story (copies, a shared event, or alike in words, rare actors, towns and
+    dates), with their outlets and dates."""
     with _store(db_path) as store:
         link.backfill(store)
         rows = links.stories(store.db, min_size=1 if all_ else 2)
@@ -158,15 +159,17 @@ def _show_profile(store, pid: int) -> None:
             t.add_row(a["date"] or "", a["change"], escape(a["org_name"] or a["org"] or ""), escape(a["outlet"] or ""),
                       a["doc_id"][:8], escape(a["evidence"]))
         console.print(t)
-    events = links.profile_timeline(db, pid)
+    events = fold_copies(links.profile_timeline(db, pid))
     if events:
         t = _table(("date", 10), ("as", 6), ("event", 18), ("counterpart", 24), ("place", 16), ("outlet", 22),
-                   ("doc:event", 14), ("evidence", 70), title="timeline")
-        for e in events:
+                   ("doc:event", 14), ("copies", 12), ("evidence", 70), title="timeline")
+        for e, copies in events:
             other = e["target"] if e["role"] == "actor" else e["actor"]
+            copy = (f"+{len(copies)} cop{'y' if len(copies) == 1 else 'ies'}" if copies
+                    else f"copy of {e['original_id'][:8]}" if e["original_id"] else "")
             t.add_row(e["start"] or e["published"] or "", e["role"], e["type"] + (f"/{e['mode']}" if e["mode"] else ""),
                       escape(other or ""), escape(e["place"] or ""), escape(e["outlet"] or ""),
-                      f"{e['doc_id'][:8]}:{e['id']}", escape(e["evidence"]))
+                      f"{e['doc_id'][:8]}:{e['id']}", copy, escape(e["evidence"]))
         console.print(t)
     quotes = links.profile_quotes(db, pid)
     if quotes:

@@ -86,3 +86,25 @@ def summarize(store, cluster_id: int | None = None, doc_id: str | None = None,
             out.actors.append(ev.actor)  # named actors only: "they" or "gunmen" is not a disagreement
     out.disagree = [k for k, claims in out.numbers.items() if len({c.value for c in claims}) > 1]
     return out
+
+
+def fold_copies(timeline: list[Any]) -> list[tuple[Any, list[str]]]:
+    """A profile's timeline with each syndicated copy's event folded into the original's: (row, copying doc ids).
+
+    A copy repeats its original word for word, so an event of a copy with the same role and evidence as an event
+    of its original is the same report of the same event, not a second one; a copy's event the original lacks
+    (an edited copy) stays, and its row's ``original_id`` marks it."""
+    kept: dict[tuple[str, str, str], tuple[Any, list[str]]] = {}
+    out: list[tuple[Any, list[str]]] = []
+    for r in timeline:
+        if r["original_id"] is None:
+            kept[(r["doc_id"], r["role"], r["evidence"])] = entry = (r, [])
+            out.append(entry)
+    for r in timeline:
+        if r["original_id"] is not None:
+            original = kept.get((r["original_id"], r["role"], r["evidence"]))
+            if original is None:
+                out.append((r, []))
+            else:
+                original[1].append(r["doc_id"])
+    return out

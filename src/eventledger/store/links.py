@@ -191,6 +191,62 @@ def stories(db: sqlite3.Connection, min_size: int = 2) -> list[sqlite3.Row]:
 
 
 
+def store_size(db: sqlite3.Connection) -> int:
+    """Reports in the store, as the largest document number: O(log n), unlike count(*); deletions only make
+    it an overestimate."""
+    return db.execute("SELECT coalesce(max(n), 0) FROM documents").fetchone()[0]
+
+
+def doc_profiles(db: sqlite3.Connection, doc_id: str) -> list[sqlite3.Row]:
+    """The distinct profiles of a document's entities, with their kind."""
+    return db.execute(
+        "SELECT DISTINCT p.id, p.kind FROM entity_profiles ep JOIN profiles p ON p.id = ep.profile_id"
+        " WHERE ep.doc_id = ?", (doc_id,)).fetchall()
+
+
+def profile_doc_count(db: sqlite3.Connection, profile_id: int, cap: int) -> int:
+    """How many report mentions a profile has, counted no further than ``cap`` + 1 (an index range, bounded)."""
+    return db.execute("SELECT count(*) FROM (SELECT 1 FROM entity_profiles WHERE profile_id = ? LIMIT ?)",
+                      (profile_id, cap + 1)).fetchone()[0]
+
+
+def profile_docs(db: sqlite3.Connection, profile_ids: Sequence[int], exclude_doc: str, lo: str | None,
+                 hi: str | None) -> list[tuple[str, int]]:
+    """(doc_id, profile_id) of the reports naming these profiles, published between lo and hi (ISO dates;
+    undated reports, or no window, always pass)."""
+    if not profile_ids:
+        return []
+    marks = ",".join("?" * len(profile_ids))
+    return db.execute(
+        f"SELECT DISTINCT ep.doc_id, ep.profile_id FROM entity_profiles ep JOIN documents d ON d.id = ep.doc_id"
+        f" WHERE ep.profile_id IN ({marks}) AND ep.doc_id != ? AND (? IS NULL OR d.published IS NULL"
+        f" OR substr(d.published, 1, 10) BETWEEN ? AND ?)", (*profile_ids, exclude_doc, lo, lo, hi)).fetchall()
+
+
+def docs_by_id(db: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, sqlite3.Row]:
+    """n, published and story of documents by id."""
+    ids = list(doc_ids)
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {r["id"]: r for r in db.execute(
+        f"SELECT d.id, d.n, d.published, s.story_id FROM documents d LEFT JOIN doc_stories s ON s.doc_id = d.id"
+        f" WHERE d.id IN ({marks})", ids)}
+
+
+def doc_places(db: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, list[sqlite3.Row]]:
+    """The resolved places of documents, by document."""
+    ids = list(doc_ids)
+    out: dict[str, list[sqlite3.Row]] = {d: [] for d in ids}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for r in db.execute(f"SELECT doc_id, name, country, admin1, lat, lon, precision, geonameid FROM places"
+                            f" WHERE doc_id IN ({marks})", ids):
+            out[r["doc_id"]].append(r)
+    return out
+
+
+
 # ---------------------------------------------------------------------- profiles (migration 3)
 
 def is_profiled(db: sqlite3.Connection, n: int) -> bool:
@@ -289,11 +345,12 @@ def profile_affiliations(db: sqlite3.Connection, profile_id: int) -> list[sqlite
 
 
 def profile_timeline(db: sqlite3.Connection, profile_id: int) -> list[sqlite3.Row]:
-    """The events a profile is actor or target of, with their report, by date."""
+    """The events a profile is actor or target of, with their report and the original it copies, by date."""
     return db.execute(
-        "SELECT pe.role, e.*, d.outlet, d.published, d.n FROM profile_events pe"
+        "SELECT pe.role, e.*, d.outlet, d.published, d.n, x.original_id FROM profile_events pe"
         " JOIN events e ON e.doc_id = pe.doc_id AND e.id = pe.event_id JOIN documents d ON d.id = pe.doc_id"
-        " WHERE pe.profile_id = ? ORDER BY coalesce(e.start, d.published), d.n, e.id", (profile_id,)).fetchall()
+        " LEFT JOIN duplicates x ON x.doc_id = pe.doc_id WHERE pe.profile_id = ?"
+        " ORDER BY coalesce(e.start, d.published), d.n, e.id", (profile_id,)).fetchall()
 
 
 def profile_quotes(db: sqlite3.Connection, profile_id: int) -> list[sqlite3.Row]:
