@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from eventledger import extract, nlp
 from eventledger.ingest import RawDocument
 from eventledger.record import Document, Provenance, Record, Source
+
+# No time limit per example: on a loaded 2-core machine a slow example is not a failure.
+# In CI the examples are derived from each test, so a red run can be repeated exactly.
+settings.register_profile("eventledger", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("eventledger")
 
 
 @pytest.fixture(scope="session")
