@@ -447,3 +447,11 @@ def test_casualties_in_a_relative_clause_of_an_airstrike_are_one_event(record):
 def test_guessed_agreement_is_not_reported(record):
     events = events_of(record, "The calm suggested there was some kind of agreement between the rebels and the army.")
     assert [e for e in events if e.type == "AGREE"] == []
+
+
+def test_an_unresolved_pronoun_is_never_an_actor_or_target(record):
+    rec = record("They burned the houses one row at a time.", published="2023-02-20")
+    assert rec.events
+    for ev in rec.events:
+        assert (ev.actor or "").lower() not in {"they", "them", "he", "she", "it"}
+        assert (ev.target or "").lower() not in {"they", "them", "he", "she", "it"}

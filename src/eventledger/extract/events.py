@@ -1009,6 +1009,10 @@ def _np_text(tok: Token, without: frozenset[int] = frozenset()) -> str:
     return doc[lo : hi + 1].text
 
 
+# third-person pronouns only: "we"/"us" in testimony stand for the speakers, and analysts code them so
+_BARE_PRONOUNS = frozenset("he him she her it they them who whom which that these those someone somebody".split())
+
+
 def _name(
     role: Token | str | None,
     idx: _Index,
@@ -1383,6 +1387,11 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
         actor, actor_id = _name(cand.actor, idx, prev_actor, without=partner)
         target, target_id = _name(cand.target, idx, prev_actor, is_actor=False)
         if target is not None and actor is not None and target == actor:
+            target, target_id = None, None
+        # a third-person pronoun that found no antecedent names nobody: a blank, not "They"
+        if actor is not None and actor.lower() in _BARE_PRONOUNS:
+            actor, actor_id = None, None
+        if target is not None and target.lower() in _BARE_PRONOUNS:
             target, target_id = None, None
         carried = actor is None and _undone(cand)
         if carried:
