@@ -205,6 +205,7 @@ class Store:
                " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet"
                " FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid"
                " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?")
+        query = query.replace("\x00", "")  # passes FTS5's parse, then breaks the query; never in a report
         try:
             return self.db.execute(sql, (query, limit)).fetchall()
         except sqlite3.OperationalError:

@@ -72,7 +72,9 @@ class EventFilter:
 
 
 def _fts(db: sqlite3.Connection, query: str) -> str:
-    """The user's query if FTS5 can parse it, else its words as plain terms (user text never raises)."""
+    """The user's query if FTS5 can parse it, else its words as plain terms (user text never raises).
+    A NUL passes the parse check yet breaks the real query: reports never hold one, so it goes."""
+    query = query.replace("\x00", "")
     try:
         db.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", (query,)).fetchall()
         return query
