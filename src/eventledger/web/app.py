@@ -28,12 +28,13 @@ from starlette.concurrency import run_in_threadpool
 
 from eventledger import __version__
 from eventledger.store import Store
-from eventledger.web import auth, evidence, queries
+from eventledger.web import auth, evidence, geo, queries
 from eventledger.web.auth import Session
 
 HERE = Path(__file__).parent
 COOKIE, LOGIN_COOKIE = "el_session", "el_login_csrf"
 PAGE, MAX_LIMIT = 50, 500
+TIMELINE_PAGE = 100  # rows: a screenful or two of bars
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _SECURITY_HEADERS = {
     # no inline script or style anywhere, so the strictest policy costs nothing
@@ -331,6 +332,55 @@ def create_app(db_path: Path | str | None = None) -> FastAPI:
         s = need(request)
         return {"limit": limit, "offset": offset,
                 **queries.quotes(db(), speaker or None, words or None, sees_restricted(s), limit, offset)}
+
+    # ------------------------------------------------------------------ map and timeline
+
+    @app.get("/map", include_in_schema=False)
+    def map_page(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
+                 until: str = "", bbox: str = ""):
+        s = need(request)
+        view = geo.map_view(db(), _filter(type, actor, place, since, until), sees_restricted(s), geo.parse_bbox(bbox))
+        args = {"type": type, "actor": actor, "place": place, "since": since, "until": until}
+        kept = {k: v for k, v in args.items() if v}
+        for c in view.clusters:  # one place: its events; several: zoom into the cluster's cell
+            zoom = ",".join(f"{v:.3f}" for v in geo.cluster_bbox(c, view.box))
+            c.href = ("/events?" + urlencode({**kept, "place": c.places[0]["place"]}) if len(c.places) == 1 else
+                      "/map?" + urlencode({**kept, "bbox": zoom}))
+        return page(request, "map.html", s, view=view, args=args, types=queries.event_types(db()), zoomed=bool(bbox),
+                    reset="/map?" + urlencode(kept), map_w=geo.MAP_W, map_h=geo.MAP_H)
+
+    @app.get("/api/map", tags=["events"])
+    def api_map(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
+                until: str = ""):
+        """Matching events counted by place with its coordinates (for a map), and how many have none."""
+        s = need(request)
+        places, unlocated = geo.map_places(db(), _filter(type, actor, place, since, until), sees_restricted(s))
+        return {"places": places, "unlocated": unlocated}
+
+    @app.get("/timeline", include_in_schema=False)
+    def timeline_page(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
+                      until: str = "", offset: Offset = 0):
+        s = need(request)
+        res = queries.events(db(), _filter(type, actor, place, since, until), sees_restricted(s), "date", False,
+                             TIMELINE_PAGE, offset)
+        args = {"type": type, "actor": actor, "place": place, "since": since, "until": until}
+        return page(request, "timeline.html", s, tl=geo.timeline(res["items"]), args=args,
+                    types=queries.event_types(db()),
+                    pager=_pager("/timeline", args, offset, TIMELINE_PAGE, res["total"]))
+
+    @app.get("/api/timeline", tags=["events"])
+    def api_timeline(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
+                     until: str = "", limit: Limit = TIMELINE_PAGE, offset: Offset = 0):
+        """Events in date order with the day range each covers (``first``/``last``, inclusive; an event
+        whose text gives no date has ``dated`` false and the report's publication date)."""
+        s = need(request)
+        res = queries.events(db(), _filter(type, actor, place, since, until), sees_restricted(s), "date", False,
+                             limit, offset)
+        for e in res["items"]:
+            e["dated"] = bool(e["start"])
+            e["first"] = (e["start"] or e["published"] or "")[:10] or None
+            e["last"] = (e["end"] or e["first"]) if e["dated"] else e["first"]
+        return {"limit": limit, "offset": offset, **res}
 
     # ------------------------------------------------------------------ review and audit
 
