@@ -205,11 +205,7 @@ class Store:
                " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet"
                " FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid"
                " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?")
-        query = query.replace("\x00", "")  # passes FTS5's parse, then breaks the query; never in a report
-        try:
-            return self.db.execute(sql, (query, limit)).fetchall()
-        except sqlite3.OperationalError:
-            return self.db.execute(sql, (plain_terms(query), limit)).fetchall()
+        return self.db.execute(sql, (fts_query(self.db, query), limit)).fetchall()
 
     def events(self, type: str | None = None, actor: str | None = None, place: str | None = None,
                since: str | None = None, until: str | None = None, limit: int = 100) -> list[sqlite3.Row]:
@@ -261,6 +257,17 @@ def fatalities(ev: Event) -> int | None:
     """Deaths reported for an event (ACLED's fatalities column): the sum of 'killed' figures."""
     killed = [n.value for n in ev.numbers if n.kind == "killed" and n.value is not None]
     return sum(killed) if killed else None
+
+
+def fts_query(db: sqlite3.Connection, query: str) -> str:
+    """The user's query if FTS5 can parse it, else its words as plain terms: user text never raises.
+    A NUL passes the parse check yet breaks the real query; reports never hold one, so it goes."""
+    query = query.replace("\x00", "")
+    try:
+        db.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", (query,)).fetchall()
+        return query
+    except sqlite3.OperationalError:
+        return plain_terms(query)
 
 
 def plain_terms(query: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from eventledger.store import plain_terms
+from eventledger.store import fts_query
 
 # a document is visible if the reader may see restricted documents (param 1) or it is not restricted
 VISIBLE = "(? OR NOT EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id))"
@@ -71,17 +71,6 @@ class EventFilter:
         return any((self.type, self.actor, self.place, self.since, self.until))
 
 
-def _fts(db: sqlite3.Connection, query: str) -> str:
-    """The user's query if FTS5 can parse it, else its words as plain terms (user text never raises).
-    A NUL passes the parse check yet breaks the real query: reports never hold one, so it goes."""
-    query = query.replace("\x00", "")
-    try:
-        db.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", (query,)).fetchall()
-        return query
-    except sqlite3.OperationalError:
-        return plain_terms(query)
-
-
 def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: bool, limit: int,
            offset: int) -> dict[str, Any]:
     """Documents matching the words of ``q`` that have at least one event matching ``flt``:
@@ -91,7 +80,7 @@ def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: boo
     vis = [int(see_restricted)]
     has_event = ("EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND " + " AND ".join(doc_where) + ")"
                  if flt else "1")
-    match = _fts(db, q) if q.strip() else None
+    match = fts_query(db, q) if q.strip() else None
     in_fts = "d.n IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)" if match else "1"
     fts_args = [match] if match else []
     total = db.execute(f"SELECT count(*) FROM documents d WHERE {VISIBLE} AND {in_fts} AND {has_event}",
