@@ -180,7 +180,7 @@ def test_similarity_estimate_is_a_share(a, b):
 @given(st.text(max_size=40), st.text(max_size=40))
 def test_name_matching_is_symmetric(a, b):
     assert ev_match.names_match(a, b) == ev_match.names_match(b, a)
-    assert ev_match.names_match("Jaysh al-Tahrir", "Jaysh Al Tahrir")
+    assert ev_match.names_match("Jaysh al-Fajr", "Jaysh Al Fajr")
 
 
 def test_cli_shows_sources_and_disagreement_side_by_side(examples):
@@ -213,11 +213,11 @@ def _named(store: Store, i: int, *entities: tuple[str, str], text: str = "", out
 
 def test_one_group_spelled_three_ways_is_one_profile_and_a_namesake_is_not(tmp_path):
     with Store(tmp_path / "s.db") as store:
-        a = _named(store, 1, ("Jaysh al-Tahrir", "ORG"))["E1"]
-        assert _named(store, 2, ("Jaysh al Tahrir", "ORG"))["E1"] == a
-        assert _named(store, 3, ("Jaish al-Tahrir", "ORG"))["E1"] == a  # transliteration variant
+        a = _named(store, 1, ("Jaysh al-Fajr", "ORG"))["E1"]
+        assert _named(store, 2, ("Jaysh al Fajr", "ORG"))["E1"] == a
+        assert _named(store, 3, ("Jaish al-Fajr", "ORG"))["E1"] == a  # transliteration variant
         assert _named(store, 4, ("Jaysh al-Islam", "ORG"))["E1"] != a
-        assert _named(store, 5, ("Jaysh al-Tahrir", "PERSON"))["E1"] != a  # a person is never a group
+        assert _named(store, 5, ("Jaysh al-Fajr", "PERSON"))["E1"] != a  # a person is never a group
 
 
 def test_a_surname_joins_a_full_name_only_when_the_store_holds_exactly_one(tmp_path):
@@ -244,7 +244,7 @@ def test_profiles_of_reports_linked_before_profiles_existed_are_filled_in(tmp_pa
 def test_name_keys_ignore_case_articles_and_hyphens(name):
     k = profiles.key(name)
     assert profiles.key(k) == k
-    assert profiles.key("Jaysh al-Tahrir") == profiles.key("JAYSH AL TAHRIR") == profiles.key("Jaysh Al-Tahrir")
+    assert profiles.key("Jaysh al-Fajr") == profiles.key("JAYSH AL FAJR") == profiles.key("Jaysh Al-Fajr")
 
 
 SYRIA_A = ("Liwa al-Fursan, which operates as part of the Free Syrian Army, said on Monday that its commander "
@@ -252,7 +252,7 @@ SYRIA_A = ("Liwa al-Fursan, which operates as part of the Free Syrian Army, said
            "Liwa al-Fursan in 2016 after he defected from the Syrian Arab Army.")
 SYRIA_B = ("Khalid Omar Farouk, a commander of the Hamza Division, was detained by Turkish-backed forces in Afrin on "
            "3 May. Farouk later joined the Sultan Murad Division, a faction of the Syrian National Army. The "
-           "Sham Legion denied involvement, according to a report by the BBC. Mohammad al Ghabi, a local activist, "
+           "Sham Legion denied involvement, according to a report by the BBC. Khalid al Nouri, a local activist, "
            "told the BBC that fighters beat him.")
 
 
@@ -303,7 +303,7 @@ def test_a_persons_affiliations_over_time_carry_dates_and_evidence(syria):
 def test_attribution_chain_runs_from_outlet_through_cited_report_to_speaker(syria):
     _, recs = syria
     lines = [describe(c) for c in link.attribution_chains(recs[1].to_dict())]
-    assert "TRT World, citing BBC, quoting Mohammad al Ghabi" in lines
+    assert "TRT World, citing BBC, quoting Khalid al Nouri" in lines
     assert "TRT World, citing BBC" in lines  # the BBC's own claim, nobody quoted
 
 

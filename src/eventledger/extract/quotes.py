@@ -563,7 +563,7 @@ def _finite(verb: Token) -> bool:
 
 
 def _phrase(v: Token, subj: Token, text: str) -> tuple[int, int]:
-    """'Ghabi said', 'sources told AFP', 'the BBC report stated': subject through verb (and addressee)."""
+    """'Nouri said', 'sources told AFP', 'the BBC report stated': subject through verb (and addressee)."""
     toks = [v, subj.left_edge, subj.right_edge] if subj.head.i == v.i else [v]
     for c in v.children:
         if c.dep_ in ("dative", "dobj") and c.i > v.i:

@@ -377,7 +377,7 @@ def _description_extent(head: Token) -> tuple[int, int]:
 
 def _fallback_entities(doc: Doc) -> list[Entity]:
     """spaCy's PERSON/ORG spans as entities while the entity extractor has nothing: a later short form
-    ("Ghabi") joins the earlier full name it ends ("Mohammad al Ghabi")."""
+    ("Nouri") joins the earlier full name it ends ("Khalid al Nouri")."""
     by_name: dict[str, Entity] = {}
     order: list[Entity] = []
     persons = {e.text for e in doc.ents if e.label_ == "PERSON"}  # the small model labels a name unevenly

@@ -1,6 +1,6 @@
 """Attribution chains: who a report heard a claim from, and from whom they heard it.
 
-"TRT World, citing a BBC report, quoting Mohammad al Ghabi" is the chain outlet -> cited source ->
+"TRT World, citing a BBC report, quoting Khalid al Nouri" is the chain outlet -> cited source ->
 speaker. It is read from a record's attributions and quotes alone (no parsing): a speaker is behind
 a cited source when the source's claim covers the speaker's words, or when the speaker "told" a
 named outlet; "citing a Reuters report" after "according to a monitoring group" puts Reuters behind
@@ -93,7 +93,7 @@ def _extends(longer: Chain, shorter: Chain) -> bool:
 
 
 def describe(chain: Chain | None, outlet: str | None = None) -> str:
-    """'TRT World, citing BBC, quoting Mohammad al Ghabi'; the outlet alone when it tells the claim itself."""
+    """'TRT World, citing BBC, quoting Khalid al Nouri'; the outlet alone when it tells the claim itself."""
     out = (chain["outlet"] if chain else outlet) or "(unknown outlet)"
     for h in chain["hops"] if chain else []:
         out += f", {'citing' if h['cited'] else 'quoting'} {h['source']}"

@@ -115,7 +115,7 @@ def stories(db_path, all_) -> None:
 def actor(name, db_path) -> None:
     """One person or group across reports: names, parents, affiliations, timeline, quotes and reports.
 
-    NAME is any name or alias a report used ("Jaysh al Tahrir", "RSF"), or a profile number."""
+    NAME is any name or alias a report used ("Jaysh al Fajr", "RSF"), or a profile number."""
     with _store(db_path) as store:
         link.backfill(store)
         ids = [int(name)] if name.isdigit() else links.find_profiles(store.db, key(name), name)

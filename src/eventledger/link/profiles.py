@@ -1,8 +1,8 @@
 """People and organisations across reports: one profile per real person or group.
 
 Each entity of a newly stored report is looked up by its normalized names in ``profile_keys`` (an
-indexed lookup, never a scan): "Jaysh al-Tahrir" and "Jaysh al Tahrir" share the key "jaysh tahrir";
-a spelling variant ("Jaish al-Tahrir") is found by its consonant skeleton and accepted on a string
+indexed lookup, never a scan): "Jaysh al-Fajr" and "Jaysh al Fajr" share the key "jaysh fajr";
+a spelling variant ("Jaish al-Fajr") is found by its consonant skeleton and accepted on a string
 ratio. A person named by surname alone joins a profile only when exactly one full name with that
 surname is in the store; surname-only profiles made earlier are merged into a full name when it
 arrives. Nothing is parsed here: parents ("X operates as part of Y") and affiliation changes
@@ -42,7 +42,7 @@ Mention = tuple[int, int, str, str]  # start, end, entity id, entity type
 
 
 def key(name: str) -> str:
-    """A name without case, accents, punctuation or Arabic/English articles: 'Jaysh al-Tahrir' -> 'jaysh tahrir'."""
+    """A name without case, accents, punctuation or Arabic/English articles: 'Jaysh al-Fajr' -> 'jaysh fajr'."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     return name_key(folded)
 
@@ -181,7 +181,7 @@ def _text_affiliations(rec: Record, mentions: list[Mention], ids: dict[str, int]
 
 def _target(ev: Event, mentions: list[Mention]) -> str | None:
     """The entity an event was done to: its target entity, or a name inside or right after the target words
-    ('its commander Abu Sumail'), which the event extractor leaves as plain text."""
+    ('its commander Abu Hamza'), which the event extractor leaves as plain text."""
     if ev.target_entity or not ev.target:
         return ev.target_entity
     pos = ev.evidence.find(ev.target)
