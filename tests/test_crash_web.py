@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from test_crash import documents  # the same read-only count both crash tests poll
+
 httpx = pytest.importorskip("httpx", reason="the review client needs httpx")
 pytest.importorskip("uvicorn", reason="eventledger serve needs uvicorn; install it to test crashes under the web app")
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
@@ -63,17 +65,6 @@ def write_reports(folder: Path, rng: random.Random) -> dict[str, bytes]:
         (folder / f"crash-{i:02d}.txt").write_bytes(data)
         out[hashlib.sha256(data).hexdigest()] = data
     return out
-
-
-def documents(db: Path) -> int:
-    try:
-        con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
-        try:
-            return con.execute("SELECT count(*) FROM documents").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.OperationalError:
-        return 0
 
 
 class Analyst(threading.Thread):
