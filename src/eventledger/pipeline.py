@@ -34,11 +34,19 @@ def new_record(raw: RawDocument, cleaned: Cleaned) -> Record:
     return Record(document=doc, provenance=Provenance(pipeline=f"eventledger {__version__}", model=nlp.model_id()))
 
 
+def extract_checked(doc, rec: Record) -> Record:
+    """All extractors, then the provenance rule: a record whose spans miss their words is refused."""
+    extract.run(doc, rec)
+    bad = span_errors(rec)
+    if bad:  # never store a fact that does not point at its words
+        raise ValueError(f"{len(bad)} spans do not index their text, e.g. {bad[0]}")
+    return rec
+
+
 def process(raw: RawDocument) -> Record:
     """Clean, parse and extract one document (raises CleanError for unusable input)."""
-    cleaned = clean(raw)
-    rec = new_record(raw, cleaned)
-    return extract.run(nlp.parse(rec.document.text), rec)
+    rec = new_record(raw, clean(raw))
+    return extract_checked(nlp.parse(rec.document.text), rec)
 
 
 def where(raw: RawDocument) -> str:
@@ -62,10 +70,7 @@ def process_stream(raws: Iterable[RawDocument | IngestError]) -> Iterator[tuple[
         docs = nlp.parse_many([r.document.text for _, r in batch], batch_size=BATCH_SIZE)
         for (raw, rec), doc in zip(batch, docs, strict=True):
             try:
-                extract.run(doc, rec)
-                bad = span_errors(rec)
-                if bad:  # never store a fact that does not point at its words
-                    raise ValueError(f"{len(bad)} spans do not index their text, e.g. {bad[0]}")
+                extract_checked(doc, rec)
             except Exception as exc:  # one document's bug must not stop the batch
                 yield IngestError(where(raw), f"extraction failed: {type(exc).__name__}: {exc}")
                 continue
