@@ -338,16 +338,48 @@ def test_every_redirect_hop_is_checked_again(site, monkeypatch):
 
     calls = []
 
-    def first_hop_public(url):  # as if the first host were public and the redirect went inside
-        calls.append(url)
-        return None if len(calls) == 1 else "127.0.0.1"
+    def first_hop_public(addr):  # as if the first host were public and the redirect went inside
+        calls.append(addr)
+        return len(calls) == 1
 
-    monkeypatch.setattr(fetch, "private_address", first_hop_public)
+    monkeypatch.setattr(fetch, "public", first_hop_public)
     (err,) = read(f"{site}/section")
-    assert err.reason.startswith("refused") and calls[-1].endswith("/section/")
+    assert err.reason.startswith("refused") and err.where.endswith("/section/") and len(calls) == 2
     monkeypatch.undo()
     (doc,) = read(f"{site}/section", allow_private=True)  # followed when allowed
     assert isinstance(doc, RawDocument) and doc.source.url.endswith("/section/")
+
+
+def test_the_download_connects_to_the_address_that_was_checked(site, monkeypatch):
+    """DNS rebinding: a host that answers a checked address first and another one later
+    must be fetched from the checked one, under its own name."""
+    import socket
+
+    from eventledger.ingest import fetch
+
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])
+
+    def rebinding(host, *args, **kwargs):
+        if host == "reports.example":  # first answer checked; any later lookup gets another address
+            return real(next(answers, "127.0.0.2"), *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(fetch, "public", lambda addr: True)  # pretend the first answer is public
+    port = site.rsplit(":", 1)[1]
+    (doc,) = read(f"http://reports.example:{port}/article.html", timeout=5)
+    assert isinstance(doc, RawDocument), doc
+    assert doc.source.url == f"http://reports.example:{port}/article.html" and b"Kharkiv" in doc.data
+
+
+def test_pinned_requests_keep_the_host_name():
+    from eventledger.ingest.fetch import pinned
+
+    assert pinned("https://news.example/a?b=1", "203.0.113.7") == (
+        "https://203.0.113.7/a?b=1", {"Host": "news.example"}, {"sni_hostname": "news.example"})
+    assert pinned("http://news.example:8080/a", "2001:db8::1")[0] == "http://[2001:db8::1]:8080/a"
+    assert pinned("http://198.51.100.2/a", "198.51.100.2") == ("http://198.51.100.2/a", {}, {})
 
 
 # ------------------------------------------------------------------ sniffing never crashes

@@ -19,27 +19,55 @@ USER_AGENT = f"eventledger/{__version__} (conflict-report research tool)"
 MAX_REDIRECTS = 5
 
 
-def private_address(url: str) -> str | None:
-    """The private, loopback, link-local or otherwise non-public address ``url``'s host resolves to,
-    if any: fetching it would let a report URL reach this machine's own network (SSRF)."""
+def resolve(url: str) -> list[str]:
+    """The addresses ``url``'s host resolves to ([] if it does not resolve)."""
     host = urlsplit(url).hostname
     if not host:
-        return None
+        return []
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
-        return None  # unresolvable: the download fails with "cannot reach URL"
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not addr.is_global or addr.is_multicast:
-            return str(addr)
-    return None
+        return []  # unresolvable: the download fails with "cannot reach URL"
+    return [info[4][0].split("%")[0] for info in infos]
+
+
+def public(addr: str) -> bool:
+    ip = ipaddress.ip_address(addr)
+    return ip.is_global and not ip.is_multicast
+
+
+def private_address(url: str, addresses: list[str] | None = None) -> str | None:
+    """The private, loopback, link-local or otherwise non-public address ``url``'s host resolves to,
+    if any: fetching it would let a report URL reach this machine's own network (SSRF)."""
+    return next((a for a in (resolve(url) if addresses is None else addresses) if not public(a)), None)
+
+
+def pinned(url: str, addr: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The request for ``url`` sent to exactly ``addr``: (URL with the address, headers, extensions).
+
+    httpx resolves the host again when it connects, so a DNS answer that changes between our
+    check and the connect (DNS rebinding) could reach a private address; connecting to the
+    checked address itself closes that gap. The Host header and TLS server name (which the
+    certificate is checked against) stay the original host's.
+    """
+    import httpx
+
+    u = httpx.URL(url)
+    try:
+        ipaddress.ip_address(u.host)
+        return url, {}, {}  # already an address: nothing to resolve again
+    except ValueError:
+        pass
+    headers = {"Host": u.netloc.decode("ascii")}
+    extensions = {"sni_hostname": u.host} if u.scheme == "https" else {}
+    return str(u.copy_with(host=addr)), headers, extensions
 
 
 def _download(url: str, max_bytes: int, timeout: float,
               allow_private: bool = False) -> tuple[bytes, str, str | None, str] | IngestError:
     """(body, media type, charset, final URL), streamed so a huge answer is cut off at ``max_bytes``.
-    Redirects are followed by hand so that every hop is checked against private addresses."""
+    Redirects are followed by hand so that every hop is checked against private addresses, and
+    each hop connects to the address that was checked."""
     import httpx
 
     try:
@@ -47,12 +75,17 @@ def _download(url: str, max_bytes: int, timeout: float,
             follow_redirects=False, timeout=timeout, headers={"User-Agent": USER_AGENT}
         ) as client:
             for _ in range(MAX_REDIRECTS + 1):
-                if not allow_private and (addr := private_address(url)):
-                    return IngestError(url, f"refused: the URL points at a private address ({addr}); "
-                                            "pass --allow-private-urls to fetch it")
-                with client.stream("GET", url) as resp:
+                target, headers, extensions = url, {}, {}
+                if not allow_private:
+                    addresses = resolve(url)
+                    if addr := private_address(url, addresses):
+                        return IngestError(url, f"refused: the URL points at a private address ({addr}); "
+                                                "pass --allow-private-urls to fetch it")
+                    if addresses:
+                        target, headers, extensions = pinned(url, addresses[0])
+                with client.stream("GET", target, headers=headers, extensions=extensions) as resp:
                     if resp.is_redirect and "location" in resp.headers:
-                        url = str(resp.url.join(resp.headers["location"]))
+                        url = str(httpx.URL(url).join(resp.headers["location"]))
                         continue
                     return _body(resp, url, max_bytes)
             return IngestError(url, "cannot reach URL: too many redirects")
@@ -83,7 +116,7 @@ def _body(resp, url: str, max_bytes: int) -> tuple[bytes, str, str | None, str] 
             return IngestError(url, too_big(size, max_bytes, "page") + " (download stopped)")
         chunks.append(chunk)
     mime, charset = content_type(resp.headers.get("Content-Type"))
-    return b"".join(chunks), mime, charset, str(resp.url)
+    return b"".join(chunks), mime, charset, url  # the URL asked for, not the pinned address
 
 
 def read_url(url: str, *, max_bytes: int, timeout: float,
