@@ -28,8 +28,12 @@ FLOORS = {
             "overall": 0.94},
     # six more of our own, annotated before the system saw them (tests/gold_blind): a stand-in for
     # the held-out set, so never tune rules against it; it only tells whether rules generalize
-    "blind": {"entities": 0.92, "located_places": 0.90, "times": 0.85, "quotes": 0.88, "events": 0.74,
-              "overall": 0.87},
+    "blind": {"entities": 0.92, "located_places": 0.90, "times": 0.85, "quotes": 0.88, "events": 0.80,
+              "overall": 0.89},
+    # five more, other conflicts and styles, annotated before the system saw them (tests/gold_blind2):
+    # the check on rules fitted to the sets above; never tune against it either
+    "blind2": {"entities": 0.82, "located_places": 0.78, "times": 0.87, "quotes": 0.85, "events": 0.64,
+               "overall": 0.80},
     # the three dev reports in ../shared
     "dev": {"entities": 0.95, "located_places": 0.95, "times": 0.95, "quotes": 0.93, "events": 0.83,
             "overall": 0.94},
@@ -64,6 +68,7 @@ def scorer():
 @pytest.mark.parametrize("name,docs,gold", [
     ("own", ROOT / "tests/gold/docs", ROOT / "tests/gold/gold"),
     ("blind", ROOT / "tests/gold_blind/docs", ROOT / "tests/gold_blind/gold"),
+    ("blind2", ROOT / "tests/gold_blind2/docs", ROOT / "tests/gold_blind2/gold"),
     ("dev", DEV / "docs", DEV / "gold"),
 ])
 def test_extraction_stays_above_its_floors(scorer, name, docs, gold, tmp_path):

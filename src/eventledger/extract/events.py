@@ -100,6 +100,8 @@ class _Lexicon:
     report_verbs: frozenset
     threat_words: frozenset  # what a threat promises: an attack, arrests, reprisals (not 'funding would run out')
     speculation_verbs: frozenset  # "suggested there was some kind of agreement": a guess, not a report
+    eyewitness_sources: frozenset  # "residents of villages near X said": X is where it happened, not a source's seat
+    place_nouns: dict  # "in the department": the place of that kind named last
 
 
 @lru_cache(maxsize=1)
@@ -140,6 +142,8 @@ def _lex() -> _Lexicon:
         | {k for k, v in d["verbs"].items() if v["type"] in _HARM_TYPES}
         | {k for k, v in d["nouns"].items() if v["type"] in _HARM_TYPES},
         speculation_verbs=frozenset(d["speculation_verbs"]),
+        eyewitness_sources=frozenset(d["eyewitness_sources"]),
+        place_nouns={k: frozenset(v) for k, v in d["place_nouns"].items()},
     )
 
 
@@ -193,7 +197,7 @@ class _Index:
         for t in self.doc:
             if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.report_verbs:
                 for c in t.children:
-                    if c.dep_ == "nsubj":
+                    if c.dep_ == "nsubj" and c.lemma_.lower() not in lex.eyewitness_sources:
                         out.update(range(c.left_edge.i, c.right_edge.i + 1))
             elif t.lower_ == "according" and t.dep_ == "prep":
                 out.update(range(t.i, t.right_edge.i + 1))
@@ -263,6 +267,16 @@ class _Index:
             if self.doc[p].idx >= not_before_char and p not in self.source_tokens:
                 best = p
         return self.place_of(self.doc[best]) if best is not None else None
+
+    def last_place_of_kind(self, i: int, features: frozenset) -> tuple[str, str | None] | None:
+        """'in the department': the last place of that kind named before (a backward walk over place mentions)."""
+        for p in reversed(self.place_tokens):
+            if p >= i or not self.rec.places:
+                continue
+            pl = place_at(self.rec, self.doc[p].idx, self.doc[p].idx + len(self.doc[p].text))
+            if pl is not None and pl.feature in features:
+                return pl.name, pl.id or None
+        return None
 
     def last_force_before(self, i: int) -> tuple[str, str | None] | None:
         """What a narrator's 'they' stands for: the nearest armed group or plural force noun before it."""
@@ -1131,7 +1145,10 @@ def _affiliation(tok: Token, idx: _Index) -> tuple[str, str | None] | None:
 def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] | None:
     """A place in the trigger's own phrases first, then in its sentence, then in the sentence before."""
     starts = [cand.trigger, cand.head] + ([cand.place_hint] if cand.place_hint is not None else [])
+    # a trigger inside a source's own words ("a teacher arrested in Bahir Dar said") keeps that phrase's places
+    hidden = idx.source_tokens if cand.trigger.i not in idx.source_tokens else set()
     seen: set[int] = set()
+    found: list[Token] = []  # places in the trigger's phrases, nearest first
     frontier = [t for t in starts if t is not None]
     for _ in range(6):
         nxt = []
@@ -1139,12 +1156,12 @@ def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] 
             if t.i in seen:
                 continue
             seen.add(t.i)
-            if t.i in idx.place and t.i not in idx.source_tokens:
-                return idx.place_of(t)
-            if t.lower_ == "there" and t.dep_ == "advmod":
-                hit = idx.last_place_before(t.i, max(0, idx.doc[sent_start].idx - 1000))
-                if hit:
-                    return hit
+            if t.i in idx.place and t.i not in hidden:
+                found.append(t)
+                continue
+            hit = None if found else _place_word(t, idx, sent_start)  # once a place is named, only a finer one counts
+            if hit:
+                return hit
             nxt.extend(
                 c
                 for c in t.children
@@ -1152,6 +1169,8 @@ def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] 
                 and not (c.dep_ == "pobj" and c.lower_ in ("that", "those"))
             )
         frontier = nxt
+    if found:
+        return _finest(found, idx)
     sent = cand.trigger.sent
     for t in sent:
         if t.i in idx.place and t.i not in idx.source_tokens:
@@ -1161,6 +1180,37 @@ def _place(cand: _Cand, idx: _Index, sent_start: int) -> tuple[str, str | None] 
     line_start = idx.rec.document.text.rfind("\n", 0, sent.start_char) + 1
     prev_start = idx.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
     return idx.last_place_before(sent.start, min(line_start, prev_start)) or idx.main_place
+
+
+def _place_word(t: Token, idx: _Index, sent_start: int) -> tuple[str, str | None] | None:
+    """'in the department', 'there': words that stand for a place the report named before."""
+    place_nouns = _lex().place_nouns
+    if t.dep_ == "pobj" and t.lemma_.lower() in place_nouns and _definite(t):
+        return idx.last_place_of_kind(t.i, place_nouns[t.lemma_.lower()])
+    if t.lower_ == "there" and t.dep_ == "advmod":
+        return idx.last_place_before(t.i, max(0, idx.doc[sent_start].idx - 1000))
+    return None
+
+
+def _finest(found: list[Token], idx: _Index) -> tuple[str, str | None] | None:
+    """The nearest place, unless it is a province or country and the same phrases name a town in it
+    ('a raid on the Tulkarm camp in the West Bank', 'Amhara residents of Addis Ababa'): the town is where."""
+    places = [place_at(idx.rec, t.idx, t.idx + len(t.text)) if idx.rec.places else None for t in found]
+    first = places[0]
+    if first is not None and first.feature in ("admin1", "country", "region"):
+        town = next((p for p in places[1:] if p is not None and p.feature == "city" and p.country == first.country),
+                    None)
+        if town is not None:
+            return town.name, town.id or None
+    return idx.place_of(found[0])
+
+
+def _definite(noun: Token) -> bool:
+    """'the department', 'this town' with nothing naming it: it stands for a place already named."""
+    kids = list(noun.children)
+    return any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in kids) and not any(
+        c.dep_ in ("compound", "prep", "amod", "appos", "relcl", "acl") for c in kids
+    )
 
 
 def _time(cand: _Cand, idx: _Index, rng: tuple[int, int]):
@@ -1307,12 +1357,27 @@ def _requested(tok: Token) -> bool:
 
 
 def _undone(cand: _Cand) -> bool:
-    """'Twelve civilians were killed', 'they had been beaten': harm told without who did it."""
-    return not cand.nominal and cand.type in ("ASSAULT", "COERCE") and _passive(cand.trigger)
+    """'Twelve civilians were killed', 'they had been beaten', 'the shelling killed nine', 'a drone strike
+    on the camp': harm told without who did it (the caller has found no actor)."""
+    if cand.type not in ("ASSAULT", "COERCE"):
+        return False
+    if cand.nominal or _passive(cand.trigger):
+        return True
+    subj = _subject(cand.trigger)
+    return subj is not None and (_weapon(subj) is not None or subj.lemma_.lower() in _lex().nouns)
 
 
 def _plural(role: Token | str | None) -> bool:
     return isinstance(role, str) or (role is not None and role.tag_ in ("NNS", "NNPS"))
+
+
+def _headline_end(rec: Record) -> int | None:
+    """Where the headline ends, when the text opens with the report's title on a line of its own."""
+    text, title = rec.document.text, (rec.document.title or "").strip()
+    first = text.split("\n", 1)[0]
+    if title and "\n" in text and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+        return len(first)
+    return None
 
 
 def _mentioned_before(cand: _Cand, place: tuple[str, str | None] | None, events: list[Event]) -> bool:
@@ -1379,6 +1444,11 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
             continue
         keep.append(item)
     keep.sort(key=lambda b: b[0].trigger.i)
+    # a headline retells the lead: its event counts once, from the body where the report tells it in full
+    headline = _headline_end(rec)
+    if headline:
+        told = {k[0].type for k in keep if k[2][0] > headline}
+        keep = [k for k in keep if k[2][0] > headline or k[0].type not in told]
 
     events: list[Event] = []
     prev_actor: tuple[str, str | None] | None = None
@@ -1393,13 +1463,13 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
             actor, actor_id = None, None
         if target is not None and target.lower() in _BARE_PRONOUNS:
             target, target_id = None, None
-        carried = actor is None and _undone(cand)
-        if carried:
-            actor, actor_id = idx.perpetrator_before(cand.trigger) or (None, None)
         place = _place(cand, idx, cand.trigger.sent.start)
         described = cand.nominal or cand.trigger.dep_ == "acl"
         if described and actor is None and target is None and _mentioned_before(cand, place, events):
             continue
+        carried = actor is None and _undone(cand)
+        if carried:
+            actor, actor_id = idx.perpetrator_before(cand.trigger) or (None, None)
         tm = _time(cand, idx, rng)
         modality, source = _modality(cand, idx)
         nums = []
