@@ -20,6 +20,7 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 uvicorn = pytest.importorskip("uvicorn")
 
+from eventledger import link  # noqa: E402
 from eventledger.record import Quote  # noqa: E402
 from eventledger.store import Store  # noqa: E402
 from eventledger.web import auth  # noqa: E402
@@ -45,6 +46,7 @@ def server(tmp_path_factory):
     with Store(path) as st:
         rec = _record("d" * 64, REPORT, "Village shelled", REPORT[:87], "Government forces", "Tell Amar",
                       start="2023-05-04", confidence=0.4)
+        rec.events[0].actor_entity = "E1"  # the linker files the event under the actor's profile
         q = REPORT.index("The shells")
         rec.quotes = [Quote(text="The shells fell on the bakery first,", span=(q, q + 36), speaker="Huda Karim",
                             cue="said", id="Q1", confidence=0.7)]
@@ -52,6 +54,7 @@ def server(tmp_path_factory):
         st.add(_record("e" * 64, SECRET, "Guard testimony", SECRET[:-1], "A former guard", "Qasr", "COERCE"),
                SECRET.encode(), "text/plain")
         st.db.execute("INSERT INTO restricted_documents VALUES (?)", ("e" * 64,))
+        link.backfill(st)
         auth.add_user(st.db, "ana", "analyst", PASSWORD)
         auth.add_user(st.db, "vera", "viewer", PASSWORD)
     port = _free_port()
@@ -126,6 +129,25 @@ def test_an_analyst_searches_reviews_and_finds_the_change_in_the_audit_log(brows
     page.screenshot(path=shots / "events.png", full_page=True)
     page.goto(server + "/review")
     page.screenshot(path=shots / "queue.png", full_page=True)
+
+    page.goto(server + "/events")
+    page.click("table.events a[href^='/events/'] >> nth=0")
+    page.wait_for_url("**/events/**/V1")
+    assert "independent source" in page.inner_text(".summary")
+    assert page.locator(".sources mark").count() >= 1  # the event's words marked in its sentence
+    page.screenshot(path=shots / "event.png", full_page=True)
+
+    page.goto(server + "/actors")
+    page.fill("input[name=q]", "Government")
+    page.click("form.filters button[type=submit]")
+    page.click("table.results a[href^='/actors/'] >> nth=0")
+    page.wait_for_url("**/actors/*")
+    assert page.locator("h1").inner_text() == "Government forces"
+    assert "The shells fell" in page.content() or "Village shelled" in page.content()
+    page.screenshot(path=shots / "actor.png", full_page=True)
+    page.goto(server + "/search?q=bakery&kind=quotes")
+    assert page.locator("table.results tbody tr").count() == 1
+    page.screenshot(path=shots / "search_quotes.png", full_page=True)
     page.close()
 
 

@@ -64,7 +64,27 @@ def test_map_draws_countries_and_a_circle_per_place(app):
     assert '<svg class="map"' in html and html.count('class="country"') > 3
     assert "<title>Syria</title>" in html
     assert _circles(html) == 3
-    assert "/events?place=Tal+Hamra" in html  # a circle over one place lists its events
+    assert "/events?at=Tal+Hamra&amp;bbox=" in html  # a circle over one place lists exactly its events
+
+
+def test_a_circle_links_to_exactly_the_events_it_stands_for(tmp_path):
+    path = tmp_path / "twins.db"
+    with Store(path) as st_:  # two towns share a name; a third place's name contains it
+        st_.add(_record("d" * 64, SHELLING, "ASSAULT", "Artillery", "Tal Hamra", 36.2, 37.1, "2023-05-04", None),
+                b"d", "text/plain")
+        st_.add(_record("e" * 64, RAID, "COERCE", "Soldiers", "Tal Hamra", 30.1, 45.3, "2023-06-01", None),
+                b"e", "text/plain")
+        st_.add(_record("f" * 64, SIEGE, "ASSAULT", "Unit 9", "Tal Hamra al-Gharbi", 36.21, 37.12, None, None),
+                b"f", "text/plain")
+        auth.add_user(st_.db, "ana", "analyst", PASSWORD)
+    c = _client(create_app(path), "ana")
+    listed = []
+    for bbox in ("36,29,47,37", "37.0,36.1,37.2,36.3"):  # the region, then as close as the map zooms
+        html = c.get("/map", params={"bbox": bbox}).text
+        for href in re.findall(r'<a class="cluster" href="(/events\?[^"]+)"', html):
+            got = c.get("/api" + href.replace("&amp;", "&")).json()["items"]
+            listed.append(sorted((e["doc_id"][0], e["place"]) for e in got))
+    assert sorted(listed) == [[("d", "Tal Hamra"), ("f", "Tal Hamra al-Gharbi")], [("e", "Tal Hamra")]]
 
 
 def test_map_filters_by_type_and_date_like_the_events_page(app):

@@ -13,6 +13,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from eventledger import link
 from eventledger.record import Quote
 from eventledger.store import Store
 from eventledger.web import auth
@@ -41,9 +42,19 @@ def db_path(tmp_path_factory):
                             speaker="Zorvath", cue="described", id="Q1", confidence=0.4)]
         st.add(sec, SECRET_TEXT.encode(), "text/plain")
         st.db.execute("INSERT INTO restricted_documents VALUES (?)", (SECRET,))
+        link.backfill(st)  # actor profiles and event clusters, as an ingest makes them
         for name, role in (("vera", "viewer"), ("ana", "analyst"), ("adam", "admin")):
             auth.add_user(st.db, name, role, PASSWORD)
     return path
+
+
+def _secret_profile(db_path) -> int:
+    with Store(db_path) as st:
+        return st.db.execute("SELECT profile_id FROM entity_profiles WHERE doc_id = ?", (SECRET,)).fetchone()[0]
+
+
+def _path(template: str, doc_id: str, profile_id: int) -> str:
+    return template.replace("{doc_id}", doc_id).replace("{event_id}", "V1").replace("{profile_id}", str(profile_id))
 
 
 @pytest.fixture
@@ -157,13 +168,19 @@ def test_a_busy_session_still_ends_at_its_absolute_lifetime(app, monkeypatch):
 # ---------------------------------------------------------------------- stored XSS
 
 
+def _open_profile(c: TestClient) -> int:
+    return c.get("/api/actors", params={"q": "Gunmen"}).json()["items"][0]["id"]
+
+
 def test_hostile_markup_is_escaped_on_every_page_that_shows_it(app):
     ana = _client(app, "ana")
     r = ana.post("/api/review", json={"doc_id": OPEN, "kind": "event", "item_id": "V1", "action": "correct",
                                       "corrections": {"actor": f"Gunmen {XSS}"}, "comment": f"see {XSS}"})
     assert r.status_code == 200
     pages = [f"/documents/{OPEN}", "/search", "/search?q=clinic", "/events", "/review", "/review?kind=quote",
-             "/audit"]
+             "/audit", "/search?q=clinic&kind=quotes", "/search?q=clinic&kind=events", f"/events/{OPEN}/V1",
+             f"/actors/{_open_profile(ana)}"]
+    assert "<script>steal" not in ana.get("/actors", params={"q": XSS}).text
     for url in pages:
         r = ana.get(url)
         assert r.status_code == 200, url
@@ -232,19 +249,22 @@ def test_login_forms_need_their_own_token_and_json_logins_need_json(app):
 # ---------------------------------------------------------------------- object-level access
 
 TARGETED = {"q": SECRET_WORDS, "doc_id": (SECRET, SECRET[:12]), "actor": SECRET_WORDS, "place": SECRET_WORDS,
-            "speaker": SECRET_WORDS, "words": ("beatings",), "type": ("COERCE",), "kind": ("quote", "event")}
-HARMLESS = {"limit", "offset", "sort", "dir", "download", "since", "until"}
+            "speaker": SECRET_WORDS, "words": ("beatings",), "type": ("COERCE",), "kind": ("quote", "event"),
+            "outlet": ("Secret Radio",), "at": SECRET_WORDS, "profile": ()}
+HARMLESS = {"limit", "offset", "sort", "dir", "download", "since", "until", "kind", "role", "bbox"}
 
 
-def test_a_viewer_cannot_reach_a_restricted_report_through_any_api_route(app):
+def test_a_viewer_cannot_reach_a_restricted_report_through_any_api_route(app, db_path):
     vera = _client(app, "vera")
+    secret_profile = _secret_profile(db_path)
     routes = [r for r in _routes(app, "GET") if r.path.startswith("/api/")]
     assert len(routes) >= 10
     for r in routes:
         params = {p.name for p in r.dependant.query_params}
         assert params <= set(TARGETED) | HARMLESS, (r.path, params - set(TARGETED) - HARMLESS)
-        url = r.path.replace("{doc_id}", SECRET)
+        url = _path(r.path, SECRET, secret_profile)
         tries = [{}] + [{name: v} for name in params & set(TARGETED) for v in TARGETED[name]]
+        tries += [{"profile": secret_profile}] if "profile" in params else []
         tries += [{"download": 1}] if "download" in params else []
         for extra in tries:
             got = vera.get(url, params=extra)
@@ -257,14 +277,20 @@ def test_a_viewer_cannot_reach_a_restricted_report_through_any_api_route(app):
     assert ana.get(f"/api/documents/{SECRET}").status_code == 200
     assert SECRET in ana.get("/api/search", params={"q": "Zorvath"}).text
     assert SECRET in ana.get("/api/quotes", params={"speaker": "Zorvath"}).text
+    assert "Zorvath" in ana.get(f"/api/actors/{secret_profile}").text
+    assert SECRET in ana.get(f"/api/events/{SECRET}/V1").text
+    assert "beatings" in ana.get("/api/search", params={"q": "beatings", "kind": "quotes"}).text
 
 
-def test_a_viewer_cannot_reach_a_restricted_report_through_pages(app):
+def test_a_viewer_cannot_reach_a_restricted_report_through_pages(app, db_path):
     vera = _client(app, "vera")
+    secret_profile = _secret_profile(db_path)
+    pages = [_path(r.path, SECRET, secret_profile) for r in _routes(app, "GET") if not r.path.startswith("/api/")]
     for url in (f"/documents/{SECRET}", f"/documents/{SECRET}/original", "/search?q=Zorvath",
-                "/events?actor=Zorvath", "/events?type=COERCE", "/review", "/audit"):
+                "/events?actor=Zorvath", "/events?type=COERCE", "/review", "/audit", "/search?q=beatings&kind=quotes",
+                "/search?q=depot&kind=events", "/actors?q=Zorvath", f"/events?profile={secret_profile}", *pages):
         got = vera.get(url)
-        assert got.status_code in (200, 403, 404), url
+        assert got.status_code in (200, 303, 403, 404), url
         # the query itself is echoed in forms and links; the report's own words must not appear
         assert SECRET not in got.text and "prisoners" not in got.text and "Zorvath testimony" not in got.text, url
 
@@ -283,7 +309,7 @@ def test_sql_injection_in_every_parameter_gives_no_error_and_no_extra_rows(app):
         names = [p.name for p in r.dependant.query_params]
         for name in names:
             for payload in INJECTIONS:
-                got = vera.get(r.path.replace("{doc_id}", OPEN), params={name: payload})
+                got = vera.get(_path(r.path, OPEN, 1), params={name: payload})
                 assert got.status_code < 500, (r.path, name, payload, got.status_code)
                 assert "scrypt$" not in got.text and SECRET not in got.text, (r.path, name, payload)
                 if r.path.startswith("/api/") and got.status_code == 200 and "total" in got.json():
@@ -292,7 +318,7 @@ def test_sql_injection_in_every_parameter_gives_no_error_and_no_extra_rows(app):
                         assert got.json()["total"] <= base["total"], (r.path, name, payload)
         for payload in INJECTIONS[:5]:
             if "{doc_id}" in r.path:
-                assert vera.get(r.path.replace("{doc_id}", payload)).status_code in (403, 404), (r.path, payload)
+                assert vera.get(_path(r.path, payload, 1)).status_code in (403, 404), (r.path, payload)
     assert seen  # the tables are all still there
     ana = _client(app, "ana")
     assert ana.get("/api/documents").json()["total"] == 2 and "mallory" not in ana.get("/api/me").text

@@ -325,6 +325,59 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX audit_log_item ON audit_log(doc_id, item_kind, item_id);
     """,
+    # 5: the web app at 100k reports / 1M events: indexes that match the events table's sorts and filters (each
+    #    ends in the table's key, so a page is read in index order and stops after it), the events of actor
+    #    profiles by event, and word search over quotes and events. The FTS rows are numbered
+    #    n * 100000 + k (document number, k-th item of the document) so a document's rows go with it by a
+    #    rowid range; the events and quotes tables have no stable integer key to point at.
+    """
+    CREATE INDEX events_start_key ON events(start, doc_id, id);
+    CREATE INDEX events_type_start ON events(type, start, doc_id, id);
+    CREATE INDEX events_undated ON events(doc_id, id) WHERE start IS NULL;
+    CREATE INDEX events_actor ON events(actor, doc_id, id);
+    CREATE INDEX events_target ON events(target, doc_id, id);
+    CREATE INDEX events_place ON events(place, doc_id, id);
+    CREATE INDEX events_fatalities ON events(fatalities, doc_id, id);
+    CREATE INDEX events_confidence ON events(confidence, doc_id, id);
+    CREATE INDEX events_lon_lat ON events(lon, lat);
+    CREATE INDEX documents_published_id ON documents(published, id);
+    CREATE INDEX documents_outlet ON documents(outlet);
+    CREATE INDEX profiles_name ON profiles(name);
+    CREATE INDEX profile_events_event ON profile_events(doc_id, event_id);
+
+    CREATE VIRTUAL TABLE events_fts USING fts5(
+        doc_id UNINDEXED, event_id UNINDEXED, actor, target, place, evidence,
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE VIRTUAL TABLE quotes_fts USING fts5(
+        doc_id UNINDEXED, quote_id UNINDEXED, speaker, text, tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO events_fts(rowid, doc_id, event_id, actor, target, place, evidence)
+    SELECT d.n * 100000 + row_number() OVER (PARTITION BY e.doc_id ORDER BY e.id), e.doc_id, e.id,
+           coalesce(e.actor, ''), coalesce(e.target, ''), coalesce(e.place, ''), e.evidence
+    FROM events e JOIN documents d ON d.id = e.doc_id;
+    INSERT INTO quotes_fts(rowid, doc_id, quote_id, speaker, text)
+    SELECT d.n * 100000 + row_number() OVER (PARTITION BY q.doc_id ORDER BY q.id), q.doc_id, q.id,
+           coalesce(q.speaker, ''), q.text
+    FROM quotes q JOIN documents d ON d.id = q.doc_id;
+    CREATE TRIGGER events_fts_ai AFTER INSERT ON events BEGIN
+        INSERT INTO events_fts(rowid, doc_id, event_id, actor, target, place, evidence)
+        VALUES ((SELECT n FROM documents WHERE id = new.doc_id) * 100000
+                + (SELECT count(*) FROM events WHERE doc_id = new.doc_id),
+                new.doc_id, new.id, coalesce(new.actor, ''), coalesce(new.target, ''), coalesce(new.place, ''),
+                new.evidence);
+    END;
+    CREATE TRIGGER quotes_fts_ai AFTER INSERT ON quotes BEGIN
+        INSERT INTO quotes_fts(rowid, doc_id, quote_id, speaker, text)
+        VALUES ((SELECT n FROM documents WHERE id = new.doc_id) * 100000
+                + (SELECT count(*) FROM quotes WHERE doc_id = new.doc_id),
+                new.doc_id, new.id, coalesce(new.speaker, ''), new.text);
+    END;
+    CREATE TRIGGER items_fts_ad AFTER DELETE ON documents BEGIN
+        DELETE FROM events_fts WHERE rowid BETWEEN old.n * 100000 AND old.n * 100000 + 99999;
+        DELETE FROM quotes_fts WHERE rowid BETWEEN old.n * 100000 AND old.n * 100000 + 99999;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -27,8 +27,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from eventledger import __version__
+from eventledger.link.report import fold_copies, independent_sources, summarize
 from eventledger.store import Store
-from eventledger.web import auth, evidence, geo, queries
+from eventledger.web import auth, evidence, geo, queries, views
 from eventledger.web.auth import Session
 
 HERE = Path(__file__).parent
@@ -45,6 +46,9 @@ _SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+SearchKind = Literal["documents", "quotes", "events"]
+SEARCH_KINDS: tuple[str, ...] = ("documents", "quotes", "events")
+Role = Literal["actor", "target"]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (at most {MAX_LIMIT})")]
 Offset = Annotated[int, Query(ge=0)]
 
@@ -214,31 +218,45 @@ def create_app(db_path: Path | str | None = None) -> FastAPI:
     def home():
         return RedirectResponse("/search", status_code=303)
 
-    def _search(s: Session, q: str, flt: queries.EventFilter, limit: int, offset: int) -> dict[str, Any]:
-        return queries.search(db(), q, flt, sees_restricted(s), limit, offset)  # store.fts_query drops NULs
+    def _search(s: Session, kind: str, q: str, flt: queries.EventFilter, limit: int, offset: int) -> dict[str, Any]:
+        """One kind of result (documents, quotes or events) for the words and filters (store.fts_query drops NULs)."""
+        see = sees_restricted(s)
+        if kind == "quotes":
+            return queries.search_quotes(db(), q, flt, see, limit, offset)
+        if kind == "events":
+            return _with_sources(s, queries.search_events(db(), q, flt, see, limit, offset))
+        return queries.search(db(), q, flt, see, limit, offset)
 
     @app.get("/search", include_in_schema=False)
-    def search_page(request: Request, q: str = "", type: str = "", actor: str = "", place: str = "",
-                    since: str = "", until: str = "", offset: Offset = 0):
+    def search_page(request: Request, q: str = "", kind: SearchKind = "documents", type: str = "", actor: str = "",
+                    place: str = "", since: str = "", until: str = "", outlet: str = "", offset: Offset = 0):
         s = need(request)
-        flt = _filter(type, actor, place, since, until)
-        res = _search(s, q, flt, PAGE, offset)
+        flt = _filter(type, actor, place, since, until, outlet)
+        res = _search(s, kind, q, flt, PAGE, offset)
         for it in res["items"]:
-            it["parts"] = _snippet_parts(it.pop("snippet") or "")
-        args = {"q": q, "type": type, "actor": actor, "place": place, "since": since, "until": until}
-        return page(request, "search.html", s, res=res, args=args, types=queries.event_types(db()),
-                    pager=_pager("/search", args, offset, PAGE, res["total"]))
+            if "snippet" in it:
+                it["parts"] = _snippet_parts(it.pop("snippet") or "")
+        counts = {k: _search(s, k, q, flt, 0, 0) if k != kind else res for k in SEARCH_KINDS}
+        args = {"q": q, "kind": kind, "type": type, "actor": actor, "place": place, "since": since, "until": until,
+                "outlet": outlet}
+        return page(request, "search.html", s, res=res, kind=kind, counts=counts, args=args,
+                    types=queries.event_types(db()), outlets=queries.outlets(db(), sees_restricted(s)),
+                    kind_url=lambda k: "/search?" + urlencode({**_kept(args), "kind": k}),
+                    pager=_pager("/search", args, offset, PAGE, res["total"], res["more"]))
 
     @app.get("/api/search", tags=["search"])
-    def api_search(request: Request, q: str = "", type: str = "", actor: str = "", place: str = "",
-                   since: str = "", until: str = "", limit: Limit = PAGE, offset: Offset = 0):
-        """Documents matching the words of ``q`` (FTS5 syntax) with at least one event matching the
-        filters; ``counts`` are the matching events by type."""
+    def api_search(request: Request, q: str = "", kind: SearchKind = "documents", type: str = "", actor: str = "",
+                   place: str = "", since: str = "", until: str = "", outlet: str = "", limit: Limit = PAGE,
+                   offset: Offset = 0):
+        """Documents (FTS5 syntax in ``q``; with at least one event matching the filters; ``counts`` are their
+        matching events by type), quotes (``actor`` matches the speaker) or events matching ``q`` and the filters.
+        ``outlet`` keeps reports from that source. ``total`` stops at 10,000 with ``more`` true."""
         s = need(request)
-        res = _search(s, q, _filter(type, actor, place, since, until), limit, offset)
+        res = _search(s, kind, q, _filter(type, actor, place, since, until, outlet), limit, offset)
         for it in res["items"]:
-            it["snippet"] = (it["snippet"] or "").replace(queries.HIT_OPEN, "[").replace(queries.HIT_CLOSE, "]")
-        return {"limit": limit, "offset": offset, **res}
+            if "snippet" in it:
+                it["snippet"] = (it["snippet"] or "").replace(queries.HIT_OPEN, "[").replace(queries.HIT_CLOSE, "]")
+        return {"kind": kind, "limit": limit, "offset": offset, **res}
 
     @app.get("/api/documents", tags=["documents"])
     def api_documents(request: Request, limit: Limit = PAGE, offset: Offset = 0):
@@ -252,7 +270,13 @@ def create_app(db_path: Path | str | None = None) -> FastAPI:
         rec = store().record(doc_id)
         items = evidence.items(rec, queries.reviews(db(), doc_id))
         by_kind = {k: [it for it in items if it.kind == k] for k in evidence.KINDS}
+        entity_profiles = queries.doc_entity_profiles(db(), doc_id)
+        event_profiles = queries.event_profiles(db(), [(doc_id, e.id) for e in rec.events])
+        profiles = {f"entity-{k}": {"profile": v} for k, v in entity_profiles.items()}
+        for (_, ev_id, role), pid in event_profiles.items():
+            profiles.setdefault(f"event-{ev_id}", {})[role] = pid
         return page(request, "document.html", s, doc=row, segments=evidence.segments(rec.document.text, items),
+                    profiles=profiles,
                     items=items, by_kind=by_kind, editable=evidence.EDITABLE, plural=evidence.PLURAL,
                     history=queries.audit_page(db(), 20, 0, doc_id)["items"])
 
@@ -302,28 +326,123 @@ def create_app(db_path: Path | str | None = None) -> FastAPI:
 
     # ------------------------------------------------------------------ events and quotes
 
+    def _with_sources(s: Session, res: dict[str, Any]) -> dict[str, Any]:
+        """Each event row's independent sources (its cluster's visible reports, copies folded in) and the actor
+        profiles of its actor and target."""
+        keys = [(e["doc_id"], e["id"]) for e in res["items"]]
+        clusters = queries.cluster_sources(db(), keys, sees_restricted(s))
+        profiles = queries.event_profiles(db(), keys)
+        for e in res["items"]:
+            k = (e["doc_id"], e["id"])
+            e["sources"] = independent_sources(clusters[k]) if k in clusters else 1
+            e["actor_profile"] = profiles.get((*k, "actor"))
+            e["target_profile"] = profiles.get((*k, "target"))
+        return res
+
     @app.get("/events", include_in_schema=False)
     def events_page(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
-                    until: str = "", sort: str = "date", dir: str = "asc", offset: Offset = 0):
+                    until: str = "", outlet: str = "", at: str = "", bbox: str = "", profile: int | None = None,
+                    role: Role | None = None, sort: str = "date", dir: str = "asc", offset: Offset = 0):
         s = need(request)
-        res = queries.events(db(), _filter(type, actor, place, since, until), sees_restricted(s), sort,
-                             dir == "desc", PAGE, offset)
-        args = {"type": type, "actor": actor, "place": place, "since": since, "until": until, "sort": sort,
-                "dir": dir}
-        return page(request, "events.html", s, res=res, args=args, types=queries.event_types(db()),
-                    sorts=list(queries.EVENT_SORTS), pager=_pager("/events", args, offset, PAGE, res["total"]),
+        flt = _filter(type, actor, place, since, until, outlet, at, bbox, profile, role)
+        res = _with_sources(s, queries.events(db(), flt, sees_restricted(s), sort, dir == "desc", PAGE, offset))
+        args = {"type": type, "actor": actor, "place": place, "since": since, "until": until, "outlet": outlet,
+                "at": at, "bbox": bbox, "profile": "" if profile is None else str(profile), "role": role or "",
+                "sort": sort, "dir": dir}
+        about = views.filter_summary(flt, _profile_name(s, profile))
+        return page(request, "events.html", s, res=res, args=args, types=queries.event_types(db()), about=about,
+                    outlets=queries.outlets(db(), sees_restricted(s)), sorts=list(queries.EVENT_SORTS),
+                    pager=_pager("/events", args, offset, PAGE, res["total"], res["more"]),
                     sort_url=lambda col: "/events?" + urlencode(
-                        {**args, "sort": col, "dir": "desc" if sort == col and dir == "asc" else "asc"}))
+                        {**_kept(args), "sort": col, "dir": "desc" if sort == col and dir == "asc" else "asc"}))
 
     @app.get("/api/events", tags=["events"])
     def api_events(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
-                   until: str = "", sort: queries.SortKey = "date",
-                   dir: Literal["asc", "desc"] = "asc", limit: Limit = PAGE, offset: Offset = 0):
-        """Events with their documents; ``since``/``until`` keep events whose time overlaps the range."""
+                   until: str = "", outlet: str = "", at: str = "", bbox: str = "", profile: int | None = None,
+                   role: Role | None = None, sort: queries.SortKey = "date", dir: Literal["asc", "desc"] = "asc",
+                   limit: Limit = PAGE, offset: Offset = 0):
+        """Events with their documents; ``since``/``until`` keep events whose time overlaps the range; ``at`` one
+        exact place name, ``bbox`` west,south,east,north; ``profile`` (and ``role``) an actor's events. ``sources``
+        is the number of independent reports of the event. ``total`` stops at 10,000 with ``more`` true."""
         s = need(request)
-        res = queries.events(db(), _filter(type, actor, place, since, until), sees_restricted(s), sort,
-                             dir == "desc", limit, offset)
+        flt = _filter(type, actor, place, since, until, outlet, at, bbox, profile, role)
+        res = _with_sources(s, queries.events(db(), flt, sees_restricted(s), sort, dir == "desc", limit, offset))
         return {"limit": limit, "offset": offset, **res}
+
+    def _event_detail(s: Session, doc_id: str, event_id: str) -> dict[str, Any]:
+        doc_or_404(s, doc_id)
+        summary = summarize(store(), doc_id=doc_id, event_id=event_id)
+        if summary is None:
+            raise Denied("no such event", 404)
+        return views.event_detail(summary, queries.visible_docs(db(), [x["doc_id"] for x in summary.sources],
+                                                                sees_restricted(s)), store().record)
+
+    @app.get("/events/{doc_id}/{event_id}", include_in_schema=False)
+    def event_page(request: Request, doc_id: str, event_id: str):
+        s = need(request)
+        return page(request, "event.html", s, ev=_event_detail(s, doc_id, event_id))
+
+    @app.get("/api/events/{doc_id}/{event_id}", tags=["events"], response_model=views.EventDetail)
+    def api_event(request: Request, doc_id: str, event_id: str):
+        """One event with every visible report of it (its cluster), how many are independent (syndicated copies
+        and one outlet count once) and where they disagree (figures, dates, places, actors)."""
+        s = need(request)
+        return _event_detail(s, doc_id, event_id)
+
+    # ------------------------------------------------------------------ actors
+
+    def _profile_or_404(s: Session, profile_id: int) -> dict[str, Any]:
+        p = views.actor_header(db(), profile_id, sees_restricted(s))
+        if p is None:
+            raise Denied("no such actor", 404)
+        return p
+
+    def _profile_name(s: Session, profile_id: int | None) -> str | None:
+        return None if profile_id is None else _profile_or_404(s, profile_id)["name"]
+
+    @app.get("/actors", include_in_schema=False)
+    def actors_page(request: Request, q: str = "", offset: Offset = 0):
+        s = need(request)
+        res = queries.actors(db(), q, sees_restricted(s), PAGE, offset)
+        return page(request, "actors.html", s, res=res, q=q,
+                    pager=_pager("/actors", {"q": q}, offset, PAGE, res["total"], res["more"]))
+
+    @app.get("/api/actors", tags=["actors"], response_model=views.ActorPage)
+    def api_actors(request: Request, q: str = "", limit: Limit = PAGE, offset: Offset = 0):
+        """People and organisations across reports whose names contain ``q``, by name, with how many reports,
+        events and quotes each appears in."""
+        s = need(request)
+        return {"limit": limit, "offset": offset, **queries.actors(db(), q, sees_restricted(s), limit, offset)}
+
+    def _actor(s: Session, profile_id: int, limit: int, offset: int) -> dict[str, Any]:
+        see = sees_restricted(s)
+        p = _profile_or_404(s, profile_id)
+        acted = queries.actor_events(db(), profile_id, "actor", see, limit, offset)
+        targeted = queries.actor_events(db(), profile_id, "target", see, limit, offset)
+        for res, role in ((acted, "actor"), (targeted, "target")):
+            res["items"] = [{**e, "copies": copies} for e, copies in
+                            fold_copies([{**e, "role": role} for e in _with_sources(s, res)["items"]])]
+        return {**p, "as_actor": acted, "as_target": targeted,
+                "quotes": queries.actor_quotes(db(), profile_id, see, limit, offset),
+                "reports": queries.actor_mentions(db(), profile_id, see, limit, offset),
+                "related": queries.related_actors(db(), profile_id, see)}
+
+    @app.get("/actors/{profile_id}", include_in_schema=False)
+    def actor_page(request: Request, profile_id: int, offset: Offset = 0):
+        s = need(request)
+        a = _actor(s, profile_id, PAGE, offset)
+        longest = max(a[k]["total"] for k in ("as_actor", "as_target", "quotes", "reports"))
+        more = any(a[k]["more"] for k in ("as_actor", "as_target", "quotes", "reports"))
+        return page(request, "actor.html", s, a=a, graph=views.actor_graph(a),
+                    pager=_pager(f"/actors/{profile_id}", {}, offset, PAGE, longest, more))
+
+    @app.get("/api/actors/{profile_id}", tags=["actors"], response_model=views.Actor)
+    def api_actor(request: Request, profile_id: int, limit: Limit = PAGE, offset: Offset = 0):
+        """One person or organisation across visible reports: names, affiliations, related actors, and pages
+        (``limit``/``offset``, each list with its ``total``) of its events as actor and as target, quotes and
+        reports."""
+        s = need(request)
+        return _actor(s, profile_id, limit, offset)
 
     @app.get("/api/quotes", tags=["quotes"])
     def api_quotes(request: Request, speaker: str = "", words: str = "", limit: Limit = PAGE, offset: Offset = 0):
@@ -340,9 +459,9 @@ def create_app(db_path: Path | str | None = None) -> FastAPI:
         view = geo.map_view(db(), _filter(type, actor, place, since, until), sees_restricted(s), geo.parse_bbox(bbox))
         args = {"type": type, "actor": actor, "place": place, "since": since, "until": until}
         kept = {k: v for k, v in args.items() if v}
-        for c in view.clusters:  # one place: its events; several: zoom into the cluster's cell
+        for c in view.clusters:  # one place, or zoomed in all the way: its events; several: zoom into its cell
             zoom = ",".join(f"{v:.3f}" for v in geo.cluster_bbox(c, view.box))
-            c.href = ("/events?" + urlencode({**kept, "place": c.places[0]["place"]}) if len(c.places) == 1 else
+            c.href = ("/events?" + urlencode({**kept, **_exactly(c)}) if len(c.places) == 1 or view.closest else
                       "/map?" + urlencode({**kept, "bbox": zoom}))
         return page(request, "map.html", s, view=view, args=args, types=queries.event_types(db()), zoomed=bool(bbox),
                     reset="/map?" + urlencode(kept), map_w=geo.MAP_W, map_h=geo.MAP_H)
@@ -364,7 +483,7 @@ def create_app(db_path: Path | str | None = None) -> FastAPI:
         args = {"type": type, "actor": actor, "place": place, "since": since, "until": until}
         return page(request, "timeline.html", s, tl=geo.timeline(res["items"]), args=args,
                     types=queries.event_types(db()),
-                    pager=_pager("/timeline", args, offset, TIMELINE_PAGE, res["total"]))
+                    pager=_pager("/timeline", args, offset, TIMELINE_PAGE, res["total"], res["more"]))
 
     @app.get("/api/timeline", tags=["events"])
     def api_timeline(request: Request, type: str = "", actor: str = "", place: str = "", since: str = "",
@@ -496,12 +615,31 @@ def _local(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/search"
 
 
-def _filter(type: str, actor: str, place: str, since: str, until: str) -> queries.EventFilter:
+def _filter(type: str, actor: str, place: str, since: str, until: str, outlet: str = "", at: str = "",
+            bbox: str = "", profile: int | None = None, role: str | None = None) -> queries.EventFilter:
     for name, value in (("since", since), ("until", until)):
         if value and not _DATE.fullmatch(value.strip()):
             raise Denied(f"{name} must be a date like 2021-03-08, 2021-03 or 2021", 400)
+    box = geo.parse_bbox(bbox) if bbox else None
+    if bbox and box is None:
+        raise Denied("bbox must be west,south,east,north in degrees", 400)
     return queries.EventFilter(type=type.strip() or None, actor=actor.strip() or None, place=place.strip() or None,
-                               since=since.strip() or None, until=until.strip() or None)
+                               since=since.strip() or None, until=until.strip() or None,
+                               outlet=outlet.strip() or None, at=at.strip() or None, bbox=box, profile=profile,
+                               role=role or None)
+
+
+def _exactly(c: geo.Cluster) -> dict[str, str]:
+    """The events table's filter for exactly the events of a map circle: the coordinates its events were drawn at,
+    and the place name when it is one place (two places may share a name, and one place's coordinates)."""
+    w, s, e, n = c.bounds
+    box = ",".join(f"{v:.5f}" for v in (w - 1e-4, s - 1e-4, e + 1e-4, n + 1e-4))
+    return {"at": c.places[0]["place"], "bbox": box} if len(c.places) == 1 and c.places[0]["place"] else {"bbox": box}
+
+
+def _kept(args: dict[str, str]) -> dict[str, str]:
+    """The query arguments that are set (empty ones stay out of links)."""
+    return {k: v for k, v in args.items() if v}
 
 
 def _snippet_parts(snippet: str) -> list[tuple[str, bool]]:
@@ -513,13 +651,14 @@ def _snippet_parts(snippet: str) -> list[tuple[str, bool]]:
     return parts
 
 
-def _pager(base: str, args: dict[str, str], offset: int, size: int, total: int) -> dict[str, Any]:
+def _pager(base: str, args: dict[str, str], offset: int, size: int, total: int, more: bool = False) -> dict[str, Any]:
+    """Links to the previous and next pages; ``more``: there are more than ``total`` (a capped count)."""
     def url(off: int) -> str:
-        return base + "?" + urlencode({**{k: v for k, v in args.items() if v}, "offset": off})
+        return base + "?" + urlencode({**_kept(args), "offset": off})
 
-    return {"first": offset + 1 if total else 0, "last": min(offset + size, total), "total": total,
-            "prev": url(max(0, offset - size)) if offset > 0 else None,
-            "next": url(offset + size) if offset + size < total else None}
+    return {"first": offset + 1 if total else 0, "last": min(offset + size, total) if not more else offset + size,
+            "total": total, "more": more, "prev": url(max(0, offset - size)) if offset > 0 else None,
+            "next": url(offset + size) if more or offset + size < total else None}
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[list[str], list[str]]:

@@ -87,6 +87,7 @@ class Cluster:
     r: float  # radius in world units
     count: int
     places: list[dict[str, Any]]  # {place, country, count}, most events first
+    bounds: tuple[float, float, float, float]  # west, south, east, north of its events' coordinates
     href: str = ""
 
 
@@ -99,6 +100,11 @@ class MapView:
     located: int  # events drawn
     unlocated: int  # matching events with no coordinates
     places: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def closest(self) -> bool:
+        """Zoomed in as far as the map goes (a circle of several places cannot be split further)."""
+        return self.box[2] <= MIN_SPAN * UNIT + 1e-6
 
 
 def map_places(db: sqlite3.Connection, flt: queries.EventFilter, see_restricted: bool) -> tuple[list[dict], int]:
@@ -167,7 +173,8 @@ def cluster(places: list[dict[str, Any]], box: tuple[float, ...]) -> list[Cluste
             named[k] = named.get(k, 0) + p["count"]
         listed = [{"place": k[0], "country": k[1], "count": c}
                   for k, c in sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))]
-        out.append(Cluster(x, y, r, n, listed))
+        lons, lats = [p["lon"] for _, _, p in members], [p["lat"] for _, _, p in members]
+        out.append(Cluster(x, y, r, n, listed, (min(lons), min(lats), max(lons), max(lats))))
     out.sort(key=lambda c: -c.count)  # big circles first, so small ones are drawn on top and stay clickable
     return out
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from eventledger.link.profiles import key as profile_key
 from eventledger.store import fts_query
 
 # a document is visible if the reader may see restricted documents (param 1) or it is not restricted
@@ -21,8 +22,8 @@ VISIBLE = "(? OR NOT EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"  # snippet markers no report text contains (cleaning drops controls)
 
 SortKey = Literal["date", "type", "actor", "target", "place", "fatalities", "confidence"]
-EVENT_SORTS: dict[str, str] = {
-    "date": "coalesce(e.start, d.published)",
+EVENT_SORTS: dict[str, str] = {  # each has an index ending in (doc_id, id) (migration 5), so a page stops early
+    "date": "e.start",  # and the publication date for undated events: see _date_page
     "type": "e.type",
     "actor": "e.actor",
     "target": "e.target",
@@ -30,17 +31,33 @@ EVENT_SORTS: dict[str, str] = {
     "fatalities": "e.fatalities",
     "confidence": "e.confidence",
 }
+CAP = 10_000  # counting further would read every matching row of a 1M-event store: "more than 10,000" instead
+EVENT_COLUMNS = (
+    "e.doc_id, e.id, e.type, e.mode, e.actor, e.target, e.place, e.country, e.lat, e.lon, e.time, e.start, e.end,"
+    " e.evidence, e.modality, e.attributed_to, e.fatalities, e.confidence, d.title, d.outlet, d.published,"
+    " (SELECT json_extract(a.after, '$.status') FROM audit_log a WHERE a.doc_id = e.doc_id"
+    "  AND a.item_kind = 'event' AND a.item_id = e.id ORDER BY a.id DESC LIMIT 1) AS review,"
+    " EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id) AS restricted")
 
 
 @dataclass
 class EventFilter:
-    """What the search and events pages filter events by (empty fields do not filter)."""
+    """What the search and events pages filter events by (empty fields do not filter).
+
+    ``actor`` and ``place`` match words of the names (the last word may be cut short: "Rapid Supp");
+    ``at`` is one exact place name and ``bbox`` (west, south, east, north) the coordinates, for the map's circles;
+    ``profile`` keeps the events a cross-report actor profile took part in (as ``role`` if given)."""
 
     type: str | None = None
     actor: str | None = None
     place: str | None = None
     since: str | None = None
     until: str | None = None
+    outlet: str | None = None
+    at: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    profile: int | None = None
+    role: str | None = None
 
     def sql(self, per_document: bool = False) -> tuple[list[str], list[Any]]:
         """Conditions on ``e`` (events) and ``d`` (its document), with their parameters.
@@ -48,17 +65,32 @@ class EventFilter:
         ``per_document``: for a subquery over one document's events, where the type index would make
         SQLite scan every event of that type instead of the document's few (``+`` keeps it off the index).
         """
+        where, args = self.event_sql(per_document)
+        doc_where, doc_args = self.doc_sql()
+        return where + doc_where, args + doc_args
+
+    def event_sql(self, per_document: bool = False) -> tuple[list[str], list[Any]]:
+        """The conditions on the event itself (``d`` only for the publication date an undated event falls back on)."""
         where: list[str] = []
         args: list[Any] = []
         if self.type:
             where.append(("+" if per_document else "") + "e.type = upper(?)")
             args.append(self.type)
-        if self.actor:
-            where.append("(e.actor LIKE '%' || ? || '%' OR e.target LIKE '%' || ? || '%')")
-            args += [self.actor, self.actor]
-        if self.place:
-            where.append("e.place LIKE '%' || ? || '%'")
-            args.append(self.place)
+        for value, columns in ((self.actor, "{actor target}"), (self.place, "{place}")):
+            if value:
+                cond, arg = _name_words(columns, value)
+                where.append(cond)
+                args.append(arg)
+        if self.at:
+            where.append("e.place = ?")
+            args.append(self.at)
+        if self.bbox:
+            where.append("e.lon BETWEEN ? AND ? AND e.lat BETWEEN ? AND ?")
+            args += [self.bbox[0], self.bbox[2], self.bbox[1], self.bbox[3]]
+        if self.profile is not None:
+            where.append("(e.doc_id, e.id) IN (SELECT pe.doc_id, pe.event_id FROM profile_events pe"
+                         " WHERE pe.profile_id = ?" + (" AND pe.role = ?)" if self.role else ")"))
+            args += [self.profile, *([self.role] if self.role else [])]
         if self.since:  # overlapping the range: the event ends on or after `since`
             where.append("coalesce(e.end, e.start, d.published) >= ?")
             args.append(self.since)
@@ -67,72 +99,376 @@ class EventFilter:
             args.append(self.until + "\uffff")  # a day-precision bound includes that whole day
         return where, args
 
+    def doc_sql(self) -> tuple[list[str], list[Any]]:
+        """The conditions on the report (``d``): its outlet."""
+        return (["d.outlet = ?"], [self.outlet]) if self.outlet else ([], [])
+
     def __bool__(self) -> bool:
-        return any((self.type, self.actor, self.place, self.since, self.until))
+        """Whether any condition is on the events themselves."""
+        return bool(self.event_sql()[0])
+
+
+def _name_words(columns: str, value: str) -> tuple[str, str]:
+    """Events whose names (``columns`` of events_fts) contain these words, the last as a prefix. An indexed
+    lookup: a LIKE '%…%' over a million names reads all of them."""
+    if not any(c.isalnum() for c in value):  # no word to look up: nothing matches, as a LIKE on it would find
+        return "0 = length(?)", value
+    phrase = '"' + value.replace('"', '""').replace("\x00", "") + '" *'
+    return ("(e.doc_id, e.id) IN (SELECT f.doc_id, f.event_id FROM events_fts f WHERE events_fts MATCH ?)",
+            f"{columns} : {phrase}")
+
+
+def capped_count(db: sqlite3.Connection, source: str, args: Sequence[Any]) -> int:
+    """``count(*)`` of ``source`` (a FROM … WHERE …), stopping at CAP + 1 (shown as "more than CAP")."""
+    return db.execute(f"SELECT count(*) FROM (SELECT 1 {source} LIMIT {CAP + 1}) x", args).fetchone()[0]
+
+
+def total_fields(n: int) -> dict[str, Any]:
+    """``total`` (at most CAP) and ``more``: true when there are more than CAP."""
+    return {"total": min(n, CAP), "more": n > CAP}
 
 
 def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: bool, limit: int,
            offset: int) -> dict[str, Any]:
-    """Documents matching the words of ``q`` that have at least one event matching ``flt``:
-    the page of documents, the total, and the matching events counted by type."""
-    ev_where, ev_args = flt.sql()
-    doc_where, _ = flt.sql(per_document=True)
+    """Documents matching the words of ``q`` from the chosen outlet that have at least one event matching the
+    event filters: the page of documents, the total, and the matching events counted by type."""
+    ev_where, ev_args = flt.event_sql()
+    in_doc, _ = flt.event_sql(per_document=True)
+    doc_where, doc_args = flt.doc_sql()
     vis = [int(see_restricted)]
-    has_event = ("EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND " + " AND ".join(doc_where) + ")"
-                 if flt else "1")
+    if flt.actor or flt.place or flt.profile is not None:  # name words: the matching events once, not per report
+        has_event = ("d.id IN (SELECT e.doc_id FROM events e JOIN documents d ON d.id = e.doc_id WHERE "
+                     + " AND ".join(ev_where) + ")")
+    else:
+        has_event = ("EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND " + " AND ".join(in_doc) + ")"
+                     if flt else "1")
     match = fts_query(db, q) if q.strip() else None
     in_fts = "d.n IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)" if match else "1"
     fts_args = [match] if match else []
-    total = db.execute(f"SELECT count(*) FROM documents d WHERE {VISIBLE} AND {in_fts} AND {has_event}",
-                       (*vis, *fts_args, *ev_args)).fetchone()[0]
+    doc_cond = " AND ".join([VISIBLE, *doc_where])
+    total = db.execute(f"SELECT count(*) FROM documents d WHERE {doc_cond} AND {in_fts} AND {has_event}",
+                       (*vis, *doc_args, *fts_args, *ev_args)).fetchone()[0]
     counts = db.execute(
         f"SELECT e.type, count(*) AS n FROM events e JOIN documents d ON d.id = e.doc_id"
-        f" WHERE {' AND '.join([VISIBLE, in_fts, *(doc_where if match else ev_where)])}"
+        f" WHERE {' AND '.join([doc_cond, in_fts, *(in_doc if match else ev_where)])}"
         " GROUP BY e.type ORDER BY n DESC, e.type",
-        (*vis, *fts_args, *ev_args),
+        (*vis, *doc_args, *fts_args, *ev_args),
     ).fetchall()
-    n_events = ("(SELECT count(*) FROM events e WHERE " + " AND ".join(["e.doc_id = d.id", *doc_where])
+    n_events = ("(SELECT count(*) FROM events e WHERE " + " AND ".join(["e.doc_id = d.id", *in_doc])
                 + ") AS events")
     restricted = "EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id) AS restricted"
     if match:
         sql = (f"SELECT d.id, d.title, d.outlet, d.published, {n_events}, {restricted},"
                f" snippet(documents_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', 16) AS snippet"
                " FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid"
-               f" WHERE documents_fts MATCH ? AND {VISIBLE} AND {has_event} ORDER BY rank LIMIT ? OFFSET ?")
-        args = (*ev_args, match, *vis, *ev_args, limit, offset)
+               f" WHERE documents_fts MATCH ? AND {doc_cond} AND {has_event} ORDER BY rank LIMIT ? OFFSET ?")
+        args = (*ev_args, match, *vis, *doc_args, *ev_args, limit, offset)
     else:
         sql = (f"SELECT d.id, d.title, d.outlet, d.published, {n_events}, {restricted},"
                " substr(d.text, 1, 240) AS snippet"
-               f" FROM documents d WHERE {VISIBLE} AND {has_event}"
+               f" FROM documents d WHERE {doc_cond} AND {has_event}"
                " ORDER BY d.published DESC, d.n DESC LIMIT ? OFFSET ?")
-        args = (*ev_args, *vis, *ev_args, limit, offset)
+        args = (*ev_args, *vis, *doc_args, *ev_args, limit, offset)
     rows = db.execute(sql, args).fetchall()
-    return {"total": total, "counts": [dict(r) for r in counts], "items": [dict(r) for r in rows]}
+    return {"total": total, "more": False, "counts": [dict(r) for r in counts], "items": [dict(r) for r in rows]}
+
+
+def search_quotes(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: bool, limit: int,
+                  offset: int) -> dict[str, Any]:
+    """Quotes whose words or speaker match ``q``, from reports of the outlet and dates asked for; the ``actor``
+    filter matches the speaker. Best match first with words, else newest report first."""
+    where, args = [VISIBLE, *flt.doc_sql()[0]], [int(see_restricted), *flt.doc_sql()[1]]
+    if flt.actor:
+        where.append("q.speaker LIKE '%' || ? || '%'")
+        args.append(flt.actor)
+    if flt.since:
+        where.append("d.published >= ?")
+        args.append(flt.since)
+    if flt.until:
+        where.append("d.published <= ?")
+        args.append(flt.until + "\uffff")
+    cond = " AND ".join(where)
+    cols = ("q.doc_id, q.id, q.text, q.speaker, q.kind, q.cue, q.confidence, d.title, d.outlet, d.published,"
+            " EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id) AS restricted")
+    if q.strip():
+        source = ("FROM quotes_fts f JOIN quotes q ON q.doc_id = f.doc_id AND q.id = f.quote_id"
+                  f" JOIN documents d ON d.id = q.doc_id WHERE quotes_fts MATCH ? AND {cond}")
+        args = [fts_query(db, q), *args]
+        order = "f.rank"
+    else:
+        source = f"FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE {cond}"
+        order = "d.published DESC, q.doc_id, q.id"
+    n = capped_count(db, source, args)
+    rows = db.execute(f"SELECT {cols} {source} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset))
+    return {**total_fields(n), "items": [dict(r) for r in rows]}
+
+
+def search_events(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: bool, limit: int,
+                  offset: int) -> dict[str, Any]:
+    """Events whose evidence or names match ``q`` and the filters, best match first (without words: the events
+    table's default order), with the matching events counted by type."""
+    if not q.strip():
+        res = events(db, flt, see_restricted, "date", False, limit, offset)
+    else:
+        where, args = flt.sql()
+        source = ("FROM events_fts f JOIN events e ON e.doc_id = f.doc_id AND e.id = f.event_id"
+                  " JOIN documents d ON d.id = e.doc_id WHERE events_fts MATCH ? AND "
+                  + " AND ".join([VISIBLE, *where]))
+        args = [fts_query(db, q), int(see_restricted), *args]
+        n = capped_count(db, source, args)
+        rows = db.execute(f"SELECT {EVENT_COLUMNS} {source} ORDER BY f.rank LIMIT ? OFFSET ?",
+                          (*args, limit, offset))
+        res = {**total_fields(n), "items": [dict(r) for r in rows]}
+    return res
+
+
+EVENTS_FROM = "FROM events e JOIN documents d ON d.id = e.doc_id"
 
 
 def events(db: sqlite3.Connection, flt: EventFilter, see_restricted: bool, sort: str, descending: bool,
            limit: int, offset: int) -> dict[str, Any]:
-    """A page of events with their documents' titles, and how many events match in all."""
-    ev_where, ev_args = flt.sql()
-    cond = " AND ".join([VISIBLE, *ev_where])
-    args = [int(see_restricted), *ev_args]
-    total = db.execute(f"SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id WHERE {cond}",
-                       args).fetchone()[0]
-    order = EVENT_SORTS.get(sort, EVENT_SORTS["date"]) + (" DESC" if descending else "")
+    """A page of events with their documents' titles, and how many match (up to CAP, then ``more``).
+
+    Rows come in index order of the sort column (NULLs last either way) with the events' key as the tie-break,
+    so a page reads about ``offset + limit`` rows, not every match."""
+    where, args = flt.sql()
+    cond = " AND ".join([VISIBLE, *where])
+    args = [int(see_restricted), *args]
+    n = capped_count(db, f"{EVENTS_FROM} WHERE {cond}", args)
+    if sort not in EVENT_SORTS or sort == "date":
+        rows = _date_page(db, cond, args, descending, limit, offset)
+    else:
+        rows = _column_page(db, EVENT_SORTS[sort], cond, args, descending, limit, offset)
+    return {**total_fields(n), "items": rows}
+
+
+def _date_page(db: sqlite3.Connection, cond: str, args: list[Any], descending: bool, limit: int,
+               offset: int) -> list[dict[str, Any]]:
+    """Sorted by the event's date, or its report's publication date when the text gives none: the keys of the dated
+    and of the undated events are each read in index order (events(start, doc_id, id); documents(published, id) then
+    the undated events' partial index) and merged here, since no single index orders by a value from two tables.
+    Only the page's rows are then read in full."""
+    desc = " DESC" if descending else ""
+    want = offset + limit
+    dated = db.execute(
+        f"SELECT e.start, e.doc_id, e.id {EVENTS_FROM} WHERE {cond} AND e.start IS NOT NULL"
+        f" ORDER BY e.start{desc}, e.doc_id{desc}, e.id{desc} LIMIT ?", (*args, want)).fetchall()
+    undated = db.execute(  # CROSS JOIN: SQLite walks documents by date first (elsewhere, a plain join)
+        f"SELECT d.published, e.doc_id, e.id FROM documents d CROSS JOIN events e ON e.doc_id = d.id"
+        f" WHERE {cond} AND e.start IS NULL AND d.published IS NOT NULL"
+        f" ORDER BY d.published{desc}, d.id{desc}, e.id{desc} LIMIT ?", (*args, want)).fetchall()
+    keys = sorted((tuple(r) for r in (*dated, *undated)), reverse=descending)
+    if len(keys) < want:  # neither date nor publication date: last
+        keys += [(None, *r) for r in db.execute(
+            f"SELECT e.doc_id, e.id {EVENTS_FROM} WHERE {cond} AND e.start IS NULL AND d.published IS NULL"
+            " ORDER BY e.doc_id, e.id LIMIT ?", (*args, want - len(keys)))]
+    return rows_by_key(db, [(d, e) for _, d, e in keys[offset:want]])
+
+
+def rows_by_key(db: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Full event rows for (doc_id, event_id) keys, in the keys' order."""
+    if not keys:
+        return []
+    values, args = _pairs(keys)
+    rows = {(r["doc_id"], r["id"]): dict(r) for r in db.execute(
+        f"{values} SELECT {EVENT_COLUMNS} FROM k CROSS JOIN events e ON e.doc_id = k.doc_id AND e.id = k.event_id"
+        " JOIN documents d ON d.id = e.doc_id", args)}
+    return [rows[k] for k in keys if k in rows]
+
+
+def _column_page(db: sqlite3.Connection, column: str, cond: str, args: list[Any], descending: bool, limit: int,
+                 offset: int) -> list[dict[str, Any]]:
+    """Sorted by one column with NULLs last: the non-NULL rows in index order, then the NULL ones (SQLite
+    cannot read an index NULLs-last, so ``NULLS LAST`` would sort every match)."""
+    desc = " DESC" if descending else ""
+    then = ", e.start" + desc if column == "e.type" else ""  # one type's events by date
+    rows = [dict(r) for r in db.execute(
+        f"SELECT {EVENT_COLUMNS} {EVENTS_FROM} WHERE {cond} AND {column} IS NOT NULL"
+        f" ORDER BY {column}{desc}{then}, e.doc_id{desc}, e.id{desc} LIMIT ? OFFSET ?", (*args, limit, offset))]
+    if len(rows) == limit:
+        return rows
+    non_null = offset + len(rows) if rows or offset == 0 else db.execute(
+        f"SELECT count(*) {EVENTS_FROM} WHERE {cond} AND {column} IS NOT NULL", args).fetchone()[0]
+    rows += [dict(r) for r in db.execute(
+        f"SELECT {EVENT_COLUMNS} {EVENTS_FROM} WHERE {cond} AND {column} IS NULL ORDER BY e.doc_id, e.id"
+        f" LIMIT ? OFFSET ?", (*args, limit - len(rows), max(0, offset - non_null)))]
+    return rows
+
+
+def _pairs(keys: Sequence[tuple[str, str]]) -> tuple[str, list[str]]:
+    """A ``WITH k(doc_id, event_id)`` table of the pairs, and its parameters. Joined from ``k`` first, each pair is
+    an index lookup; ``(a, b) IN (VALUES …)`` made SQLite scan every document instead."""
+    return "WITH k(doc_id, event_id) AS (VALUES " + ",".join("(?,?)" for _ in keys) + ") ", [v for k in keys for v in k]
+
+
+def cluster_sources(db: sqlite3.Connection, keys: Sequence[tuple[str, str]],
+                    see_restricted: bool) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """For each (doc_id, event_id), the visible reports of its event cluster (doc_id, outlet, original_id), for
+    ``link.report.independent_sources``; an event in no cluster is absent."""
+    if not keys:
+        return {}
+    values, args = _pairs(keys)
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in db.execute(
+            f"{values} SELECT k.doc_id AS for_doc, k.event_id AS for_event, c.doc_id, d.outlet, x.original_id"
+            " FROM k CROSS JOIN event_clusters c0 ON c0.doc_id = k.doc_id AND c0.event_id = k.event_id"
+            " JOIN event_clusters c ON c.cluster_id = c0.cluster_id"
+            " JOIN documents d ON d.id = c.doc_id LEFT JOIN duplicates x ON x.doc_id = c.doc_id"
+            f" WHERE {VISIBLE}", (*args, int(see_restricted))):
+        out.setdefault((r["for_doc"], r["for_event"]), []).append(dict(r))
+    return out
+
+
+def event_profiles(db: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str, str], int]:
+    """(doc_id, event_id, role) -> the actor profile that is that event's actor or target."""
+    if not keys:
+        return {}
+    values, args = _pairs(keys)
+    return {(r[0], r[1], r[2]): r[3] for r in db.execute(
+        f"{values} SELECT pe.doc_id, pe.event_id, pe.role, pe.profile_id FROM k CROSS JOIN profile_events pe"
+        " ON pe.doc_id = k.doc_id AND pe.event_id = k.event_id", args)}
+
+
+def doc_entity_profiles(db: sqlite3.Connection, doc_id: str) -> dict[str, int]:
+    """A document's entity ids -> their actor profiles."""
+    return {r[0]: r[1] for r in db.execute("SELECT entity_id, profile_id FROM entity_profiles WHERE doc_id = ?",
+                                           (doc_id,))}
+
+
+def outlets(db: sqlite3.Connection, see_restricted: bool, limit: int = 300) -> list[str]:
+    """Outlets of visible reports, for the source filter (read from the outlet index)."""
+    return [r[0] for r in db.execute(
+        f"SELECT o.x FROM ({_distinct('documents', 'outlet')}) o WHERE EXISTS (SELECT 1 FROM documents d"
+        f" WHERE d.outlet = o.x AND {VISIBLE}) LIMIT ?", (int(see_restricted), limit))]
+
+
+# ---------------------------------------------------------------------- actor profiles
+
+# a profile is visible if a visible report names it (its name came from somewhere)
+PROFILE_VISIBLE = ("EXISTS (SELECT 1 FROM entity_profiles ep JOIN documents d ON d.id = ep.doc_id"
+                   f" WHERE ep.profile_id = p.id AND {VISIBLE})")
+
+
+def actors(db: sqlite3.Connection, q: str, see_restricted: bool, limit: int, offset: int) -> dict[str, Any]:
+    """Profiles whose name or any name a report gave them contains ``q``, by name, with what each appears in."""
+    where, args = [PROFILE_VISIBLE], [int(see_restricted)]
+    if q.strip():
+        where.append("(p.name LIKE '%' || ? || '%' OR p.id IN (SELECT k.profile_id FROM profile_keys k"
+                     " WHERE k.role = 'name' AND k.key LIKE '%' || ? || '%'))")
+        args += [q.strip(), name_key_of(q)]
+    source = f"FROM profiles p WHERE {' AND '.join(where)}"
+    n = capped_count(db, source, args)
+    rows = [dict(r) for r in db.execute(f"SELECT p.id, p.type, p.name, p.kind {source} ORDER BY p.name, p.id"
+                                        " LIMIT ? OFFSET ?", (*args, limit, offset))]
+    for r in rows:
+        r.update(actor_counts(db, r["id"], see_restricted))
+    return {**total_fields(n), "items": rows}
+
+
+def name_key_of(q: str) -> str:
+    """A search text in the form profile keys are stored in (lower case, no accents or articles)."""
+    return profile_key(q) or q.strip().lower()  # the linker's own normalisation, so keys compare equal
+
+
+def actor_counts(db: sqlite3.Connection, profile_id: int, see_restricted: bool) -> dict[str, int]:
+    """Visible reports naming the profile, events it is actor or target of, and quotes it spoke (each up to CAP)."""
+    vis = int(see_restricted)
+    reports = capped_count(db, "FROM entity_profiles ep JOIN documents d ON d.id = ep.doc_id"
+                               f" WHERE ep.profile_id = ? AND {VISIBLE}", (profile_id, vis))
+    events_ = capped_count(db, "FROM profile_events pe JOIN documents d ON d.id = pe.doc_id"
+                               f" WHERE pe.profile_id = ? AND {VISIBLE}", (profile_id, vis))
+    quotes_ = capped_count(db, f"{_PROFILE_QUOTES} AND {VISIBLE}", (profile_id, vis))
+    return {"reports": reports, "events": events_, "quotes": quotes_}
+
+
+# a profile's quotes: those whose speaker is the name its entity has in that report (aliases: see actor_quotes)
+_PROFILE_QUOTES = ("FROM entity_profiles ep JOIN quotes q ON q.doc_id = ep.doc_id AND q.speaker = ep.name"
+                   " JOIN documents d ON d.id = ep.doc_id WHERE ep.profile_id = ?")
+
+
+def actor_mentions(db: sqlite3.Connection, profile_id: int, see_restricted: bool, limit: int,
+                   offset: int) -> dict[str, Any]:
+    """The visible reports naming a profile, earliest first, with the name each gave it."""
+    source = f"FROM entity_profiles ep JOIN documents d ON d.id = ep.doc_id WHERE ep.profile_id = ? AND {VISIBLE}"
+    args = (profile_id, int(see_restricted))
+    rows = db.execute(f"SELECT ep.doc_id, ep.entity_id, ep.name, ep.aliases, ep.nationality, d.title, d.outlet,"
+                      f" d.published {source} ORDER BY d.published, d.n LIMIT ? OFFSET ?", (*args, limit, offset))
+    return {**total_fields(capped_count(db, source, args)), "items": [dict(r) for r in rows]}
+
+
+def actor_names(db: sqlite3.Connection, profile_id: int, see_restricted: bool, limit: int = 200) -> list[sqlite3.Row]:
+    """The distinct (name, aliases) visible reports gave a profile."""
+    return db.execute(
+        "SELECT DISTINCT ep.name, ep.aliases, ep.nationality FROM entity_profiles ep"
+        f" JOIN documents d ON d.id = ep.doc_id WHERE ep.profile_id = ? AND {VISIBLE} LIMIT ?",
+        (profile_id, int(see_restricted), limit)).fetchall()
+
+
+def actor_events(db: sqlite3.Connection, profile_id: int, role: str, see_restricted: bool, limit: int,
+                 offset: int) -> dict[str, Any]:
+    """The visible events a profile is the ``role`` (actor or target) of, by date, with the original a copy repeats
+    (for ``link.report.fold_copies``)."""
+    return events_with_originals(db, events(db, EventFilter(profile=profile_id, role=role), see_restricted, "date",
+                                            False, limit, offset))
+
+
+def events_with_originals(db: sqlite3.Connection, res: dict[str, Any]) -> dict[str, Any]:
+    """Each event row's ``original_id``: the report its report is a syndicated copy of, if any."""
+    ids = sorted({e["doc_id"] for e in res["items"]})
+    marks = ",".join("?" * len(ids))
+    originals = dict(db.execute(f"SELECT doc_id, original_id FROM duplicates WHERE doc_id IN ({marks})", ids)
+                     .fetchall()) if ids else {}
+    for e in res["items"]:
+        e["original_id"] = originals.get(e["doc_id"])
+    return res
+
+
+def actor_quotes(db: sqlite3.Connection, profile_id: int, see_restricted: bool, limit: int,
+                 offset: int) -> dict[str, Any]:
+    """Quotes the profile's entity spoke in visible reports (its name in that report as the speaker), by date."""
+    args = (profile_id, int(see_restricted))
     rows = db.execute(
-        "SELECT e.doc_id, e.id, e.type, e.mode, e.actor, e.target, e.place, e.country, e.time, e.start, e.end,"
-        " e.evidence, e.modality, e.attributed_to, e.fatalities, e.confidence, d.title, d.outlet, d.published,"
-        " (SELECT json_extract(a.after, '$.status') FROM audit_log a WHERE a.doc_id = e.doc_id"
-        "  AND a.item_kind = 'event' AND a.item_id = e.id ORDER BY a.id DESC LIMIT 1) AS review,"
-        " EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id) AS restricted"
-        f" FROM events e JOIN documents d ON d.id = e.doc_id WHERE {cond}"
-        f" ORDER BY {order} NULLS LAST, d.n, e.id LIMIT ? OFFSET ?", (*args, limit, offset),
-    ).fetchall()
-    return {"total": total, "items": [dict(r) for r in rows]}
+        "SELECT q.doc_id, q.id, q.text, q.speaker, q.kind, q.cue, q.confidence, d.title, d.outlet, d.published"
+        f" {_PROFILE_QUOTES} AND {VISIBLE} ORDER BY d.published, d.n, q.id LIMIT ? OFFSET ?", (*args, limit, offset))
+    return {**total_fields(capped_count(db, f"{_PROFILE_QUOTES} AND {VISIBLE}", args)),
+            "items": [dict(r) for r in rows]}
+
+
+def related_actors(db: sqlite3.Connection, profile_id: int, see_restricted: bool, limit: int = 12) -> list[dict]:
+    """Profiles that share visible events with this one, most shared first: ``as_actor`` counts events where this
+    profile acted on them, ``as_target`` where they acted on it."""
+    rows = db.execute(
+        "SELECT o.profile_id AS id, p.name, p.type,"
+        " sum(CASE WHEN pe.role = 'actor' AND o.role = 'target' THEN 1 ELSE 0 END) AS as_actor,"
+        " sum(CASE WHEN pe.role = 'target' AND o.role = 'actor' THEN 1 ELSE 0 END) AS as_target"
+        " FROM profile_events pe JOIN profile_events o ON o.doc_id = pe.doc_id AND o.event_id = pe.event_id"
+        " JOIN profiles p ON p.id = o.profile_id JOIN documents d ON d.id = pe.doc_id"
+        f" WHERE pe.profile_id = ? AND o.profile_id != pe.profile_id AND o.role != pe.role AND {VISIBLE}"
+        " GROUP BY o.profile_id, p.name, p.type ORDER BY count(*) DESC, p.name LIMIT ?",
+        (profile_id, int(see_restricted), limit)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def visible_docs(db: sqlite3.Connection, doc_ids: Sequence[str], see_restricted: bool) -> set[str]:
+    """Which of these reports the reader may see."""
+    ids = sorted(set(doc_ids))
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    return {r[0] for r in db.execute(f"SELECT d.id FROM documents d WHERE d.id IN ({marks}) AND {VISIBLE}",
+                                     (*ids, int(see_restricted)))}
+
+
+def _distinct(table: str, column: str) -> str:
+    """The distinct non-NULL values of an indexed column, one index seek each (a "loose index scan"): SELECT
+    DISTINCT reads every row of the index, a million for the events' types."""
+    return (f"WITH RECURSIVE v(x) AS (SELECT min({column}) FROM {table} UNION ALL"
+            f" SELECT (SELECT min({column}) FROM {table} WHERE {column} > v.x) FROM v WHERE v.x IS NOT NULL)"
+            " SELECT x FROM v WHERE x IS NOT NULL")
 
 
 def event_types(db: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in db.execute("SELECT DISTINCT type FROM events ORDER BY type")]
+    return [r[0] for r in db.execute(_distinct("events", "type"))]
 
 
 def documents(db: sqlite3.Connection, see_restricted: bool, limit: int, offset: int) -> dict[str, Any]:
