@@ -1,4 +1,5 @@
-"""The store: a SQLite file at the heart of the product (the embedded default).
+"""The store: a SQLite file at the heart of the product (the embedded default), or a PostgreSQL database a
+team shares (``postgresql://user@host/dbname``) behind the same interface (``store.postgres``).
 
 One document is written in one transaction — its original bytes, cleaned text, full record
 and query rows — so a crash never leaves half a document, and a rerun skips what is stored
@@ -19,16 +20,19 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from eventledger.record import Event, Record
+from eventledger.store import migrations_pg, postgres
 from eventledger.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 ENV_DB = "EVENTLEDGER_DB"
+RECORD_PAGE = 100  # records read per query while streaming an export
 
 
-def default_db_path() -> Path:
-    """``$EVENTLEDGER_DB`` if set, else ``eventledger.db`` in the user's data directory."""
+def default_db_path() -> Path | str:
+    """``$EVENTLEDGER_DB`` if set (a file or a PostgreSQL URL), else ``eventledger.db`` in the user's data
+    directory."""
     env = os.environ.get(ENV_DB)
     if env:
-        return Path(env)
+        return env if postgres.is_url(env) else Path(env)
     return Path(user_data_dir("eventledger", appauthor=False)) / "eventledger.db"
 
 
@@ -41,14 +45,26 @@ def _now() -> str:
 
 
 class Store:
+    """``Store(path_or_url)``: a SQLite file, or PostgreSQL for a ``postgresql://``/``postgres://`` URL.
+
+    ``dialect`` is "sqlite" or "postgresql"; the few statements that differ branch on it here."""
+
     def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        target = path or default_db_path()
+        self.db: Any
+        if postgres.is_url(str(target)):
+            self.dialect = "postgresql"
+            self.path: Path | str = str(target)
+            self.db = postgres.Connection(self.path)
+        else:
+            self.dialect = "sqlite"
+            self.path = Path(target)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
         self.migrate()
 
     def close(self) -> None:
@@ -64,13 +80,18 @@ class Store:
 
     @property
     def schema_version(self) -> int:
+        if self.dialect == "postgresql":
+            return postgres.schema_version(self.db)
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def migrate(self) -> None:
+        if self.dialect == "postgresql":
+            postgres.migrate(self.db, migrations_pg.MIGRATIONS, StoreError, self.name)
+            return
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path} has schema version {version}, newer than this eventledger ({SCHEMA_VERSION})"
+                f"{self.name} has schema version {version}, newer than this eventledger ({SCHEMA_VERSION})"
             )
         for i in range(version, SCHEMA_VERSION):
             self.db.execute("BEGIN IMMEDIATE")
@@ -83,6 +104,13 @@ class Store:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+    @property
+    def name(self) -> str:
+        """The store's name for messages: the file, or the URL without its password."""
+        if self.dialect == "postgresql":
+            return postgres.redact(str(self.path))
+        return str(self.path)
 
     # ------------------------------------------------------------------ writing
 
@@ -190,9 +218,18 @@ class Store:
 
     def record_dicts(self) -> Iterator[dict[str, Any]]:
         """Every stored record in ingest order, streamed (export never holds the whole store)."""
-        cur = self.db.execute("SELECT r.json FROM records r JOIN documents d ON d.id = r.doc_id ORDER BY d.n")
-        for row in cur:
-            yield json.loads(row["json"])
+        # a page at a time by n (an index range): a psycopg cursor fetches every row at once, and the caller
+        # runs its own queries between records (export adds link ids), which a streaming cursor would block
+        last = 0
+        while True:
+            page = self.db.execute(
+                "SELECT d.n, r.json FROM records r JOIN documents d ON d.id = r.doc_id WHERE d.n > ?"
+                " ORDER BY d.n LIMIT ?", (last, RECORD_PAGE)).fetchall()
+            if not page:
+                return
+            for row in page:
+                yield json.loads(row["json"])
+            last = page[-1]["n"]
 
     def original(self, doc_id: str) -> tuple[bytes, str] | None:
         row = self.db.execute("SELECT bytes, media_type FROM originals WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -200,7 +237,10 @@ class Store:
 
     def search(self, query: str, limit: int = 20) -> list[sqlite3.Row]:
         """Full-text search over titles and texts: FTS5 syntax (OR, "phrases", prefix*) where it
-        parses, else the words as plain terms, so user text never raises."""
+        parses, else the words as plain terms, so user text never raises. On PostgreSQL: tsquery's web
+        syntax (or, "phrases", -word), which takes any text."""
+        if self.dialect == "postgresql":
+            return postgres.search(self.db, query, limit)
         sql = ("SELECT d.id, d.title, d.outlet, d.published,"
                " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet"
                " FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid"
@@ -220,14 +260,14 @@ class Store:
             where.append("e.place LIKE '%' || ? || '%'")
             args.append(place)
         if since:  # overlapping the range: the event ends on or after `since`
-            where.append("coalesce(e.end, e.start, d.published) >= ?")
+            where.append('coalesce(e."end", e.start, d.published) >= ?')
             args.append(since)
         if until:
             where.append("coalesce(e.start, d.published) <= ?")
             args.append(until)
         sql = ("SELECT e.*, d.title, d.outlet, d.published FROM events e JOIN documents d ON d.id = e.doc_id"
                + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY coalesce(e.start, d.published), d.n, e.id LIMIT ?")
+               + " ORDER BY coalesce(e.start, d.published) NULLS FIRST, d.n, e.id LIMIT ?")
         return self.db.execute(sql, (*args, limit)).fetchall()
 
     def lowest_confidence(self, kind: str | None = None, limit: int = 50) -> list[sqlite3.Row]:
@@ -237,7 +277,7 @@ class Store:
             "place": "SELECT 'place' AS kind, doc_id, id, confidence, name AS label, coalesce(country, '?') AS detail"
                      " FROM places",
             "time": "SELECT 'time' AS kind, doc_id, id, confidence, text AS label,"
-                    " coalesce(start, '') || '..' || coalesce(end, '') AS detail FROM times",
+                    " coalesce(start, '') || '..' || coalesce(\"end\", '') AS detail FROM times",
             "quote": "SELECT 'quote' AS kind, doc_id, id, confidence, text AS label,"
                      " coalesce(speaker, '(unknown)') AS detail FROM quotes",
             "event": "SELECT 'event' AS kind, doc_id, id, confidence, evidence AS label,"
@@ -247,7 +287,8 @@ class Store:
         if kind and kind not in parts:
             raise StoreError(f"unknown kind {kind!r}: one of {', '.join(parts)}")
         sql = " UNION ALL ".join(parts[k] for k in ([kind] if kind else parts))
-        return self.db.execute(f"SELECT * FROM ({sql}) ORDER BY confidence, doc_id, id LIMIT ?", (limit,)).fetchall()
+        return self.db.execute(f"SELECT * FROM ({sql}) AS items ORDER BY confidence NULLS FIRST, doc_id, id LIMIT ?",
+                               (limit,)).fetchall()
 
     def failures(self, limit: int = 50) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM failures ORDER BY rowid DESC LIMIT ?", (limit,)).fetchall()

@@ -4,6 +4,9 @@ Backups use SQLite's online backup API in one step: it copies a consistent snaps
 ingests and reviews go on writing (in WAL mode readers never block writers), which a file copy
 of a live database plus its -wal file cannot promise. A backup is written beside its target and
 renamed into place only once checked, so a crash never leaves a half backup under the final name.
+
+A PostgreSQL store is backed up with the server's own tools (pg_dump / pg_restore), which take a
+consistent snapshot of a live database; these commands say so rather than pretend.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from eventledger.store import postgres
 from eventledger.store.check import CheckError, CheckResult, check_file, connect
 
 
@@ -33,8 +37,18 @@ def _failed(what: str, result: CheckResult) -> BackupError:
     return BackupError(f"{what} fails the integrity check: {result.problems[0]}{more}")
 
 
+def _not_postgres(*targets: str | Path) -> None:
+    for t in targets:
+        if postgres.is_url(str(t)):
+            raise BackupError(
+                f"{postgres.redact(str(t))} is a PostgreSQL store: back it up with `pg_dump --format=custom"
+                " --file FILE DBNAME` and bring it back with `pg_restore --dbname DBNAME FILE`, then run"
+                " `eventledger check --db URL`")
+
+
 def backup(store_path: str | Path, dest: str | Path, *, force: bool = False) -> CheckResult:
     """Copy the store at ``store_path`` to ``dest`` (one self-contained file) and check the copy."""
+    _not_postgres(store_path, dest)
     store_path, dest = Path(store_path), Path(dest)
     if dest.exists() and not force:
         raise BackupError(f"{dest} exists; pass --force to replace it")
@@ -73,6 +87,7 @@ def restore(backup_path: str | Path, store_path: str | Path, *, force: bool = Fa
     Refuses to overwrite a store holding documents unless ``force``. A backup from an older
     schema is accepted and migrated; the restored store is checked again.
     """
+    _not_postgres(store_path, backup_path)
     backup_path, store_path = Path(backup_path), Path(store_path)
     if backup_path.resolve() == store_path.resolve():
         raise BackupError("the backup file and the store are the same file")

@@ -2,7 +2,11 @@
 
 Run after a crash, before trusting a backup and after a restore. The check only reads: it opens
 the file without migrating it (a store of another schema version is a finding, not something to
-fix silently) and reads documents one at a time, so its memory does not grow with the store.
+fix silently) and reads documents a page at a time, so its memory does not grow with the store.
+
+On PostgreSQL (a ``postgresql://`` URL) it runs the checks that mean something there: the schema version,
+rows whose document is gone, and every document's original bytes, record and spans; the server keeps its
+own pages and foreign keys, and the full-text column is computed by it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,16 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import psycopg
 
 from eventledger.record import Record, span_errors
+from eventledger.store import migrations_pg, postgres
 from eventledger.store.migrations import SCHEMA_VERSION
 
 MAX_PROBLEMS = 1000  # a badly broken store yields one finding per row; past this many, more lines help no one
+PAGE = 200  # documents read per query: bounded memory, on a server as on a file
 
 
 class CheckError(Exception):
@@ -53,6 +62,9 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def check_file(path: str | Path, *, allow_older: bool = False) -> CheckResult:
+    """Check the store in a SQLite file, or the PostgreSQL database at a ``postgresql://`` URL."""
+    if postgres.is_url(str(path)):
+        return check_postgres(str(path))
     db = connect(path)
     try:
         return check(db, allow_older=allow_older)
@@ -92,6 +104,62 @@ def check(db: sqlite3.Connection, *, allow_older: bool = False) -> CheckResult:
     return result
 
 
+def check_postgres(url: str) -> CheckResult:
+    """Every problem found in the PostgreSQL store at ``url``, one line each."""
+    try:
+        db = postgres.Connection(url)
+    except psycopg.Error as exc:
+        raise CheckError(f"cannot open {postgres.redact(url)}: {str(exc).strip().splitlines()[0]}") from exc
+    result = CheckResult()
+    try:
+        problems = list(_pg_schema(db))
+        if problems:
+            result.problems = problems
+            return result
+        # one snapshot: a concurrent ingest cannot make a document half-visible
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            for p in _chain(_orphans(db), _documents(db, result)):
+                if len(result.problems) >= MAX_PROBLEMS:
+                    result.problems.append(f"... stopped after {MAX_PROBLEMS} problems")
+                    break
+                result.problems.append(p)
+        finally:
+            db.execute("COMMIT")
+    finally:
+        db.close()
+    return result
+
+
+def _chain(*gens: Iterator[str]) -> Iterator[str]:
+    for g in gens:
+        yield from g
+
+
+def _pg_schema(db: postgres.Connection) -> Iterator[str]:
+    version = postgres.schema_version(db)
+    if version == 0:
+        yield "not an eventledger store (schema version 0, no tables)"
+        return
+    if version != migrations_pg.SCHEMA_VERSION:
+        yield f"schema version is {version}, this eventledger expects {migrations_pg.SCHEMA_VERSION}"
+    for name in ("documents", "originals", "records", "spans"):
+        if not db.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]:
+            yield f"table {name} is missing"
+
+
+# rows that point at a document: the foreign keys forbid orphans, unless someone dropped or disabled one
+_DOC_TABLES = ("originals", "records", "entities", "places", "times", "quotes", "events", "spans")
+
+
+def _orphans(db: postgres.Connection) -> Iterator[str]:
+    for table in _DOC_TABLES:
+        n = db.execute(f"SELECT count(*) FROM {table} t WHERE NOT EXISTS"
+                       f" (SELECT 1 FROM documents d WHERE d.id = t.doc_id)").fetchone()[0]
+        if n:
+            yield f"{table}: {n} rows point at a missing document"
+
+
 class _TooMany(Exception):
     pass
 
@@ -123,15 +191,24 @@ def _fts(db: sqlite3.Connection) -> Iterator[str]:
         yield f"full-text index does not match the documents: {exc}"
 
 
-def _documents(db: sqlite3.Connection, result: CheckResult) -> Iterator[str]:
+def _pages(db: sqlite3.Connection | postgres.Connection) -> Iterator[Any]:
+    """Documents with their original's hash and record, a page at a time (by n: each page is an index range)."""
+    last = 0
+    while True:
+        page = db.execute(
+            "SELECT d.n, d.id, d.text, o.sha256, o.doc_id IS NOT NULL AS has_original, r.json"
+            " FROM documents d LEFT JOIN originals o ON o.doc_id = d.id LEFT JOIN records r ON r.doc_id = d.id"
+            " WHERE d.n > ? ORDER BY d.n LIMIT ?", (last, PAGE)).fetchall()
+        if not page:
+            return
+        yield from page
+        last = page[-1]["n"]
+
+
+def _documents(db: sqlite3.Connection | postgres.Connection, result: CheckResult) -> Iterator[str]:
     """Per document: original bytes and their hash, the record, and every span against the text."""
     # originals, records or spans without a document are found by the foreign key check
-    docs = db.execute(
-        "SELECT d.id, d.text, o.sha256, o.doc_id IS NOT NULL AS has_original, r.json"
-        " FROM documents d LEFT JOIN originals o ON o.doc_id = d.id LEFT JOIN records r ON r.doc_id = d.id"
-        " ORDER BY d.n"
-    )
-    for d in docs:
+    for d in _pages(db):
         result.documents += 1
         doc_id, text = d["id"], d["text"]
         short = doc_id[:12]
@@ -144,7 +221,7 @@ def _documents(db: sqlite3.Connection, result: CheckResult) -> Iterator[str]:
             record_spans = None
         else:
             record_spans = yield from _record(short, doc_id, text, d["json"])
-        rows = db.execute("SELECT item_kind, item_id, start, end, text FROM spans WHERE doc_id = ?", (doc_id,))
+        rows = db.execute('SELECT item_kind, item_id, start, "end", text FROM spans WHERE doc_id = ?', (doc_id,))
         n = 0
         for s in rows:
             n += 1
@@ -157,7 +234,7 @@ def _documents(db: sqlite3.Connection, result: CheckResult) -> Iterator[str]:
             yield f"document {short}: the record has {record_spans} spans but {n} span rows are stored"
 
 
-def _original(db: sqlite3.Connection, doc_id: str, stored_hash: str) -> Iterator[str]:
+def _original(db: sqlite3.Connection | postgres.Connection, doc_id: str, stored_hash: str) -> Iterator[str]:
     # the blob is read on its own so only one document's bytes are in memory at a time
     data = db.execute("SELECT bytes FROM originals WHERE doc_id = ?", (doc_id,)).fetchone()[0]
     actual = hashlib.sha256(bytes(data)).hexdigest()

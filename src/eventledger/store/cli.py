@@ -21,7 +21,8 @@ def register(main: click.Group) -> None:
     main.add_command(restore_cmd)
 
 
-def _path(db_path: Path | None) -> Path:
+def _path(db_path: str | Path | None) -> str | Path:
+    """The store's file, or its PostgreSQL URL."""
     return db_path or default_db_path()
 
 
@@ -29,7 +30,8 @@ def _path(db_path: Path | None) -> Path:
 @db_option
 def check(db_path) -> None:
     """Verify the store: schema, SQLite integrity, foreign keys, original bytes' hashes, records,
-    every span against its text and the full-text index. Exits 1 with one line per problem."""
+    every span against its text and the full-text index (on PostgreSQL: schema, orphan rows, originals,
+    records and spans). Exits 1 with one line per problem."""
     try:
         result = check_file(_path(db_path))
     except CheckError as exc:
@@ -48,7 +50,8 @@ def check(db_path) -> None:
 @db_option
 @click.option("--force", is_flag=True, help="replace FILE if it exists")
 def backup_cmd(file, db_path, force) -> None:
-    """Copy the store to FILE while it is in use, then verify the copy with the integrity check."""
+    """Copy the store to FILE while it is in use, then verify the copy with the integrity check
+    (a PostgreSQL store: use pg_dump)."""
     try:
         result = backup(_path(db_path), file, force=force)
     except BackupError as exc:

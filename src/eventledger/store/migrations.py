@@ -378,6 +378,221 @@ MIGRATIONS: list[str] = [
         DELETE FROM quotes_fts WHERE rowid BETWEEN old.n * 100000 AND old.n * 100000 + 99999;
     END;
     """,
+    # 6: the web app at 1M events, part two. event_counts: matching events per (type, place, coordinates), with
+    #    how many are in restricted reports, kept exact by triggers, so the map, the events table's totals and
+    #    the landing page's counts by type read a few thousand summary rows instead of every event (unlocated
+    #    events: one row per type, located 0, place '' and coordinates 0). events_spanning: the events whose
+    #    time is a range, so a date filter reads the events that start inside it from the start index and only
+    #    these for the ones that began before it; events_undated_end: undated events that give an end date.
+    """
+    CREATE TABLE event_counts (
+        type TEXT NOT NULL,
+        located INTEGER NOT NULL,             -- 1: lat and lon known
+        place TEXT NOT NULL,                  -- '' when none (or unlocated)
+        country TEXT NOT NULL,                -- '' when none (or unlocated)
+        lat REAL NOT NULL,
+        lon REAL NOT NULL,
+        n INTEGER NOT NULL,                   -- events
+        restricted INTEGER NOT NULL,          -- of them, in restricted reports
+        PRIMARY KEY (type, located, place, country, lat, lon)
+    );
+    CREATE VIEW event_count_keys AS
+    SELECT e.doc_id, e.id, e.type,
+           CASE WHEN e.lat IS NOT NULL AND e.lon IS NOT NULL THEN 1 ELSE 0 END AS located,
+           CASE WHEN e.lat IS NOT NULL AND e.lon IS NOT NULL THEN coalesce(e.place, '') ELSE '' END AS place,
+           CASE WHEN e.lat IS NOT NULL AND e.lon IS NOT NULL THEN coalesce(e.country, '') ELSE '' END AS country,
+           CASE WHEN e.lat IS NOT NULL AND e.lon IS NOT NULL THEN e.lat ELSE 0 END AS lat,
+           CASE WHEN e.lat IS NOT NULL AND e.lon IS NOT NULL THEN e.lon ELSE 0 END AS lon
+    FROM events e;
+    INSERT INTO event_counts (type, located, place, country, lat, lon, n, restricted)
+    SELECT k.type, k.located, k.place, k.country, k.lat, k.lon, count(*),
+           sum(CASE WHEN r.doc_id IS NULL THEN 0 ELSE 1 END)
+    FROM event_count_keys k LEFT JOIN restricted_documents r ON r.doc_id = k.doc_id
+    GROUP BY k.type, k.located, k.place, k.country, k.lat, k.lon;
+    CREATE TRIGGER event_counts_ai AFTER INSERT ON events BEGIN
+        INSERT INTO event_counts (type, located, place, country, lat, lon, n, restricted)
+        SELECT k.type, k.located, k.place, k.country, k.lat, k.lon, 1,
+               CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = k.doc_id) THEN 1 ELSE 0 END
+        FROM event_count_keys k WHERE k.doc_id = new.doc_id AND k.id = new.id
+        ON CONFLICT (type, located, place, country, lat, lon)
+        DO UPDATE SET n = event_counts.n + 1, restricted = event_counts.restricted + excluded.restricted;
+    END;
+    CREATE TRIGGER event_counts_ad AFTER DELETE ON events BEGIN
+        UPDATE event_counts SET n = n - 1, restricted = restricted
+            - CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = old.doc_id) THEN 1 ELSE 0 END
+        WHERE type = old.type
+          AND located = CASE WHEN old.lat IS NOT NULL AND old.lon IS NOT NULL THEN 1 ELSE 0 END
+          AND place = CASE WHEN old.lat IS NOT NULL AND old.lon IS NOT NULL THEN coalesce(old.place, '') ELSE '' END
+          AND country = CASE WHEN old.lat IS NOT NULL AND old.lon IS NOT NULL THEN coalesce(old.country, '') ELSE ''
+                        END
+          AND lat = CASE WHEN old.lat IS NOT NULL AND old.lon IS NOT NULL THEN old.lat ELSE 0 END
+          AND lon = CASE WHEN old.lat IS NOT NULL AND old.lon IS NOT NULL THEN old.lon ELSE 0 END;
+        DELETE FROM event_counts WHERE n = 0 AND type = old.type;
+    END;
+    CREATE TRIGGER event_counts_restrict AFTER INSERT ON restricted_documents BEGIN
+        UPDATE event_counts SET restricted = restricted + (
+            SELECT count(*) FROM event_count_keys k WHERE k.doc_id = new.doc_id AND k.type = event_counts.type
+            AND k.located = event_counts.located AND k.place = event_counts.place
+            AND k.country = event_counts.country AND k.lat = event_counts.lat AND k.lon = event_counts.lon)
+        WHERE (type, located, place, country, lat, lon) IN (
+            SELECT k.type, k.located, k.place, k.country, k.lat, k.lon FROM event_count_keys k
+            WHERE k.doc_id = new.doc_id);
+    END;
+    CREATE TRIGGER event_counts_unrestrict AFTER DELETE ON restricted_documents BEGIN
+        UPDATE event_counts SET restricted = restricted - (
+            SELECT count(*) FROM event_count_keys k WHERE k.doc_id = old.doc_id AND k.type = event_counts.type
+            AND k.located = event_counts.located AND k.place = event_counts.place
+            AND k.country = event_counts.country AND k.lat = event_counts.lat AND k.lon = event_counts.lon)
+        WHERE (type, located, place, country, lat, lon) IN (
+            SELECT k.type, k.located, k.place, k.country, k.lat, k.lon FROM event_count_keys k
+            WHERE k.doc_id = old.doc_id);
+    END;
+    CREATE INDEX events_spanning ON events(end, start) WHERE end > start;
+    CREATE INDEX events_undated_end ON events(end) WHERE start IS NULL;
+
+    -- what each actor profile appears in (the actors list and page): reports naming it (entity_profiles rows),
+    -- events as actor and as target (profile_events rows), quotes its entity spoke (a quote whose speaker is the
+    -- name the profile's entity has in that report); restricted_*: of them, in restricted reports
+    CREATE TABLE profile_counts (
+        profile_id INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,
+        reports INTEGER NOT NULL DEFAULT 0,
+        as_actor INTEGER NOT NULL DEFAULT 0,
+        as_target INTEGER NOT NULL DEFAULT 0,
+        quotes INTEGER NOT NULL DEFAULT 0,
+        restricted_reports INTEGER NOT NULL DEFAULT 0,
+        restricted_as_actor INTEGER NOT NULL DEFAULT 0,
+        restricted_as_target INTEGER NOT NULL DEFAULT 0,
+        restricted_quotes INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE VIEW profile_count_rows AS
+    SELECT ep.profile_id, ep.doc_id, 1 AS reports, 0 AS as_actor, 0 AS as_target,
+           (SELECT count(*) FROM quotes q WHERE q.doc_id = ep.doc_id AND q.speaker = ep.name) AS quotes
+    FROM entity_profiles ep
+    UNION ALL
+    SELECT pe.profile_id, pe.doc_id, 0, CASE WHEN pe.role = 'actor' THEN 1 ELSE 0 END,
+           CASE WHEN pe.role = 'target' THEN 1 ELSE 0 END, 0
+    FROM profile_events pe;
+    INSERT INTO profile_counts
+    SELECT c.profile_id, sum(c.reports), sum(c.as_actor), sum(c.as_target), sum(c.quotes),
+           sum(CASE WHEN r.doc_id IS NULL THEN 0 ELSE c.reports END),
+           sum(CASE WHEN r.doc_id IS NULL THEN 0 ELSE c.as_actor END),
+           sum(CASE WHEN r.doc_id IS NULL THEN 0 ELSE c.as_target END),
+           sum(CASE WHEN r.doc_id IS NULL THEN 0 ELSE c.quotes END)
+    FROM profile_count_rows c LEFT JOIN restricted_documents r ON r.doc_id = c.doc_id
+    GROUP BY c.profile_id;
+    CREATE TRIGGER profile_counts_ep_ai AFTER INSERT ON entity_profiles BEGIN
+        INSERT INTO profile_counts (profile_id, reports, quotes, restricted_reports, restricted_quotes)
+        SELECT new.profile_id, 1, x.q, x.r, x.q * x.r FROM (
+            SELECT (SELECT count(*) FROM quotes q WHERE q.doc_id = new.doc_id AND q.speaker = new.name) AS q,
+                   CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = new.doc_id) THEN 1
+                   ELSE 0 END AS r) x WHERE true
+        ON CONFLICT (profile_id) DO UPDATE SET reports = profile_counts.reports + 1,
+            quotes = profile_counts.quotes + excluded.quotes,
+            restricted_reports = profile_counts.restricted_reports + excluded.restricted_reports,
+            restricted_quotes = profile_counts.restricted_quotes + excluded.restricted_quotes;
+    END;
+    CREATE TRIGGER profile_counts_ep_ad AFTER DELETE ON entity_profiles BEGIN
+        UPDATE profile_counts SET reports = reports - 1, quotes = quotes - x.q,
+            restricted_reports = restricted_reports - x.r, restricted_quotes = restricted_quotes - x.q * x.r
+        FROM (SELECT (SELECT count(*) FROM quotes q WHERE q.doc_id = old.doc_id AND q.speaker = old.name) AS q,
+                     CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = old.doc_id) THEN 1
+                     ELSE 0 END AS r) x
+        WHERE profile_id = old.profile_id;
+    END;
+    CREATE TRIGGER profile_counts_ep_au AFTER UPDATE OF profile_id, name ON entity_profiles BEGIN
+        UPDATE profile_counts SET reports = reports - 1, quotes = quotes - x.q,
+            restricted_reports = restricted_reports - x.r, restricted_quotes = restricted_quotes - x.q * x.r
+        FROM (SELECT (SELECT count(*) FROM quotes q WHERE q.doc_id = old.doc_id AND q.speaker = old.name) AS q,
+                     CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = old.doc_id) THEN 1
+                     ELSE 0 END AS r) x
+        WHERE profile_id = old.profile_id;
+        INSERT INTO profile_counts (profile_id, reports, quotes, restricted_reports, restricted_quotes)
+        SELECT new.profile_id, 1, x.q, x.r, x.q * x.r FROM (
+            SELECT (SELECT count(*) FROM quotes q WHERE q.doc_id = new.doc_id AND q.speaker = new.name) AS q,
+                   CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = new.doc_id) THEN 1
+                   ELSE 0 END AS r) x WHERE true
+        ON CONFLICT (profile_id) DO UPDATE SET reports = profile_counts.reports + 1,
+            quotes = profile_counts.quotes + excluded.quotes,
+            restricted_reports = profile_counts.restricted_reports + excluded.restricted_reports,
+            restricted_quotes = profile_counts.restricted_quotes + excluded.restricted_quotes;
+    END;
+    CREATE TRIGGER profile_counts_pe_ai AFTER INSERT ON profile_events BEGIN
+        INSERT INTO profile_counts (profile_id, as_actor, as_target, restricted_as_actor, restricted_as_target)
+        SELECT new.profile_id, x.a, 1 - x.a, x.a * x.r, (1 - x.a) * x.r FROM (
+            SELECT CASE WHEN new.role = 'actor' THEN 1 ELSE 0 END AS a,
+                   CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = new.doc_id) THEN 1
+                   ELSE 0 END AS r) x WHERE true
+        ON CONFLICT (profile_id) DO UPDATE SET as_actor = profile_counts.as_actor + excluded.as_actor,
+            as_target = profile_counts.as_target + excluded.as_target,
+            restricted_as_actor = profile_counts.restricted_as_actor + excluded.restricted_as_actor,
+            restricted_as_target = profile_counts.restricted_as_target + excluded.restricted_as_target;
+    END;
+    CREATE TRIGGER profile_counts_pe_ad AFTER DELETE ON profile_events BEGIN
+        UPDATE profile_counts SET as_actor = as_actor - x.a, as_target = as_target - (1 - x.a),
+            restricted_as_actor = restricted_as_actor - x.a * x.r,
+            restricted_as_target = restricted_as_target - (1 - x.a) * x.r
+        FROM (SELECT CASE WHEN old.role = 'actor' THEN 1 ELSE 0 END AS a,
+                     CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = old.doc_id) THEN 1
+                     ELSE 0 END AS r) x
+        WHERE profile_id = old.profile_id;
+    END;
+    CREATE TRIGGER profile_counts_pe_au AFTER UPDATE ON profile_events BEGIN
+        UPDATE profile_counts SET as_actor = as_actor - x.a, as_target = as_target - (1 - x.a),
+            restricted_as_actor = restricted_as_actor - x.a * x.r,
+            restricted_as_target = restricted_as_target - (1 - x.a) * x.r
+        FROM (SELECT CASE WHEN old.role = 'actor' THEN 1 ELSE 0 END AS a,
+                     CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = old.doc_id) THEN 1
+                     ELSE 0 END AS r) x
+        WHERE profile_id = old.profile_id;
+        INSERT INTO profile_counts (profile_id, as_actor, as_target, restricted_as_actor, restricted_as_target)
+        SELECT new.profile_id, x.a, 1 - x.a, x.a * x.r, (1 - x.a) * x.r FROM (
+            SELECT CASE WHEN new.role = 'actor' THEN 1 ELSE 0 END AS a,
+                   CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = new.doc_id) THEN 1
+                   ELSE 0 END AS r) x WHERE true
+        ON CONFLICT (profile_id) DO UPDATE SET as_actor = profile_counts.as_actor + excluded.as_actor,
+            as_target = profile_counts.as_target + excluded.as_target,
+            restricted_as_actor = profile_counts.restricted_as_actor + excluded.restricted_as_actor,
+            restricted_as_target = profile_counts.restricted_as_target + excluded.restricted_as_target;
+    END;
+    CREATE TRIGGER profile_counts_quotes_ai AFTER INSERT ON quotes BEGIN
+        UPDATE profile_counts SET quotes = quotes + x.n, restricted_quotes = restricted_quotes + x.n * x.r
+        FROM (SELECT ep.profile_id, count(*) AS n,
+                     CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = new.doc_id) THEN 1
+                     ELSE 0 END AS r
+              FROM entity_profiles ep WHERE ep.doc_id = new.doc_id AND ep.name = new.speaker
+              GROUP BY ep.profile_id) x
+        WHERE profile_counts.profile_id = x.profile_id;
+    END;
+    CREATE TRIGGER profile_counts_quotes_ad AFTER DELETE ON quotes BEGIN
+        UPDATE profile_counts SET quotes = quotes - x.n, restricted_quotes = restricted_quotes - x.n * x.r
+        FROM (SELECT ep.profile_id, count(*) AS n,
+                     CASE WHEN EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = old.doc_id) THEN 1
+                     ELSE 0 END AS r
+              FROM entity_profiles ep WHERE ep.doc_id = old.doc_id AND ep.name = old.speaker
+              GROUP BY ep.profile_id) x
+        WHERE profile_counts.profile_id = x.profile_id;
+    END;
+    CREATE TRIGGER profile_counts_restrict AFTER INSERT ON restricted_documents BEGIN
+        UPDATE profile_counts SET restricted_reports = restricted_reports + x.reports,
+            restricted_as_actor = restricted_as_actor + x.as_actor,
+            restricted_as_target = restricted_as_target + x.as_target,
+            restricted_quotes = restricted_quotes + x.quotes
+        FROM (SELECT c.profile_id, sum(c.reports) AS reports, sum(c.as_actor) AS as_actor,
+                     sum(c.as_target) AS as_target, sum(c.quotes) AS quotes
+              FROM profile_count_rows c WHERE c.doc_id = new.doc_id GROUP BY c.profile_id) x
+        WHERE profile_counts.profile_id = x.profile_id;
+    END;
+    CREATE TRIGGER profile_counts_unrestrict AFTER DELETE ON restricted_documents BEGIN
+        UPDATE profile_counts SET restricted_reports = restricted_reports - x.reports,
+            restricted_as_actor = restricted_as_actor - x.as_actor,
+            restricted_as_target = restricted_as_target - x.as_target,
+            restricted_quotes = restricted_quotes - x.quotes
+        FROM (SELECT c.profile_id, sum(c.reports) AS reports, sum(c.as_actor) AS as_actor,
+                     sum(c.as_target) AS as_target, sum(c.quotes) AS quotes
+              FROM profile_count_rows c WHERE c.doc_id = old.doc_id GROUP BY c.profile_id) x
+        WHERE profile_counts.profile_id = x.profile_id;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
