@@ -346,3 +346,38 @@ def test_title_case_headline_words_are_not_a_group_name(record):
 def test_key_is_the_same_with_or_without_accents(name):
     assert entities.key(name) == entities.key(name.translate(entities._FOLD))
     assert len(name.translate(entities._FOLD)) == len(name)
+
+
+def test_short_form_of_an_organisation_is_the_earlier_full_name(record):
+    text = ("The fire spread through the market, according to the Lakeside Chronicle, a local news site. "
+            "The Chronicle said six shops burned. Officials told the Chronicle that no one was hurt.")
+    orgs = [e for e in ents(record, text) if e.type == "ORG"]
+    chronicle = [e for e in orgs if e.name.endswith("Chronicle")]
+    assert len(chronicle) == 1 and chronicle[0].name == "Lakeside Chronicle"
+    assert len(chronicle[0].mentions) == 3
+
+
+def test_acronym_given_after_or_joins_the_full_name(record):
+    text = ("The Coastal Defence Command, or CODECOM, said on Tuesday that its patrol boats had sunk a skiff. "
+            "CODECOM gave no figures.")
+    found = [e for e in ents(record, text) if e.type == "ORG"]
+    assert len(found) == 1 and {m.text for m in found[0].mentions} >= {"Coastal Defence Command", "CODECOM"}
+
+
+def test_arabic_organisation_names_are_never_people(record):
+    text = "Jaysh al-Fatiha fighters attacked the checkpoint, and Hurras al-Sahil said it had sent men to the area."
+    found = ents(record, text)
+    for name in ("Jaysh al-Fatiha", "Hurras al-Sahil"):
+        e = next((x for x in found if x.name == name), None)
+        assert e is not None and e.type == "ORG", (name, [(x.name, x.type) for x in found])
+
+
+def test_a_village_named_with_a_place_word_is_no_entity_anywhere(record):
+    text = ("Soldiers burned houses in the village of Kolowenda on Friday. "
+            "A farmer in Kolowenda said four people were missing.")
+    assert all("Kolowenda" not in e.name for e in ents(record, text))
+
+
+def test_accented_demonym_is_no_person(record):
+    found = ents(record, "The Burkinabè authorities said the convoy had reached the town.")
+    assert all(e.name != "Burkinabè" for e in found)

@@ -191,3 +191,22 @@ def test_dateline_spans_index_their_text(record, city, region, outlet, dash):
     for pl in rec.places:
         for m in pl.mentions:
             assert text[m.span[0] : m.span[1]] == m.text
+
+
+def test_us_as_a_modifier_is_no_place_but_the_us_itself_is_the_country(record):
+    _, found = places(record, "A US drone strike killed two men near Jilib. The US said it was investigating.")
+    us = found.get("United States")
+    assert us is not None and us.country == "US" and [m.text for m in us.mentions] == ["US"]
+    assert all(p.country in ("US", "SO") for p in found.values())
+
+
+def test_hyphenated_names_with_french_particles(record):
+    _, found = places(record, "Gangs attacked a police station in Port-au-Prince on Sunday.")
+    assert "Port-au-Prince" in found and found["Port-au-Prince"].country == "HT"
+
+
+def test_a_place_word_closing_an_organisation_name_is_no_place(record):
+    rec, found = places(record, "The Regional Support and Stabilization Mission in Somalia said troops had reached "
+                                "Mogadishu.")
+    assert "Mogadishu" in found
+    assert not any("Mission" in p.name for p in rec.places)

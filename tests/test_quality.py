@@ -32,8 +32,12 @@ FLOORS = {
               "overall": 0.89},
     # five more, other conflicts and styles, annotated before the system saw them (tests/gold_blind2):
     # the check on rules fitted to the sets above; never tune against it either
-    "blind2": {"entities": 0.82, "located_places": 0.78, "times": 0.87, "quotes": 0.85, "events": 0.64,
-               "overall": 0.80},
+    "blind2": {"entities": 0.92, "located_places": 0.82, "times": 0.87, "quotes": 0.85, "events": 0.64,
+               "overall": 0.83},
+    # five more (Nigeria, Myanmar, Cameroon, Yemen, Mozambique), annotated before the system saw them and kept
+    # out of sight while the fixes that came with them were made (tests/gold_blind3): the current check
+    "blind3": {"entities": 0.88, "located_places": 0.84, "times": 0.74, "quotes": 0.80, "events": 0.58,
+               "overall": 0.77},
     # the three dev reports in ../shared
     "dev": {"entities": 0.95, "located_places": 0.95, "times": 0.95, "quotes": 0.93, "events": 0.83,
             "overall": 0.94},
@@ -69,6 +73,7 @@ def scorer():
     ("own", ROOT / "tests/gold/docs", ROOT / "tests/gold/gold"),
     ("blind", ROOT / "tests/gold_blind/docs", ROOT / "tests/gold_blind/gold"),
     ("blind2", ROOT / "tests/gold_blind2/docs", ROOT / "tests/gold_blind2/gold"),
+    ("blind3", ROOT / "tests/gold_blind3/docs", ROOT / "tests/gold_blind3/gold"),
     ("dev", DEV / "docs", DEV / "gold"),
 ])
 def test_extraction_stays_above_its_floors(scorer, name, docs, gold, tmp_path):

@@ -31,11 +31,12 @@ _LOCATIVE = {"in", "near", "from", "to", "at", "outside", "into", "around", "acr
 # words inside names that are not capitalised: "Ahmad al Hassani", "Army of Islam"
 _CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "at", "an", "az", "bin", "ibn", "bint", "abu", "umm", "de", "da",
                "del", "van", "von", "der", "la", "le", "of", "the", "for", "and", "in", "on", "wal", "ul", "ud", "&"}
-_ARTICLE = re.compile(r"(?:the|The|THE)\s+")  # used with .match: a compiled "^" fails at a pos > 0
+_ARTICLE = re.compile(r"the\s+", re.IGNORECASE)  # used with .match: a compiled "^" fails at a pos > 0
 _POSSESSIVE = re.compile(r"[’']s?$")
 _APOSTROPHES = str.maketrans("", "", "'’‘`ʿʾ")
 _NON_WORD = re.compile(r"[\W_]+")
 _ACRONYM_DEF = re.compile(r"\s*\(\s*([^\W\d_][\w&-]{1,11})\s*\)")
+_OR_ACRONYM = re.compile(r",[ \t]+or[ \t]+([^\W\d_][\w&-]{1,11})(?=[,.;:)]|\s)")  # "US Africa Command, or AFRICOM,"
 _PAREN_ACRONYM = re.compile(r"\(\s*([^\W\d_][\w&-]{1,11})\s*\)")  # checked by _acronym_like: re has no \p{Lu}
 # accented Latin letters to their base letter, one character for one so that spans stay put ('YBŞ' ~ 'YBS')
 _FOLD = str.maketrans({c: unicodedata.normalize("NFKD", c)[0] for c in map(chr, range(0xC0, 0x250))
@@ -89,6 +90,7 @@ class _Lexicon:
     armed_verbs: frozenset[str]
     addressee_nouns: frozenset[str]
     media_words: frozenset[str]
+    org_first_words: frozenset[str]  # "Hurras al-Din", "Jaysh al-Islam": an organisation, whatever the model says
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +110,7 @@ def _lex() -> _Lexicon:
                 phrase_kinds.append((w, kind))
             else:
                 word_kinds.setdefault(w, kind)
-    demonyms = {d.lower() for d in load_data("place_names.json")["demonyms"]}
+    demonyms = {f for d in load_data("place_names.json")["demonyms"] for f in (d.lower(), key(d))}  # "burkinabe"
     places = "|".join(map(re.escape, kinds["place_nouns"]))
     return _Lexicon(canon, known, phrase_kinds, word_kinds, frozenset(kinds["generic_words"]),
                     frozenset(kinds["titles"]), frozenset(demonyms), frozenset(kinds["reporting_verbs"]),
@@ -116,14 +118,16 @@ def _lex() -> _Lexicon:
                     re.compile(rf"\b(?:{places})\s+of\s+(?:the\s+)?$", re.IGNORECASE),
                     frozenset(kinds["peoples"]), frozenset(kinds["name_of_heads"]), frozenset(kinds["armed_nouns"]),
                     frozenset(kinds["armed_verbs"]), frozenset(kinds["addressee_nouns"]),
-                    frozenset(w for w in kinds["kind_words"]["media"] if " " not in w))
+                    frozenset(w for w in kinds["kind_words"]["media"] if " " not in w),
+                    frozenset(key(w) for w in kinds["org_first_words"]))
 
 
 @lru_cache(maxsize=16384)  # called for every name form many times over, on a few hundred distinct strings
 def key(name: str) -> str:
     """Comparison key: case, apostrophes, hyphens, a leading 'the' and a trailing 'group' do not matter."""
     s = name.strip()
-    s = s[m.end():] if (m := _ARTICLE.match(s)) else s
+    while m := _ARTICLE.match(s):  # "the THE X" in a title-case headline: every leading article
+        s = s[m.end():]
     s = s.lower().translate(_APOSTROPHES).translate(_FOLD)
     words = _NON_WORD.sub(" ", s).split()
     if len(words) > 1 and words[-1] in ("group", "organisation", "organization"):
@@ -161,11 +165,12 @@ def extract(doc: Doc, rec: Record) -> list[Entity]:
     lower_words = {w for w in set(_WORD.findall(text)) if w.islower()}
     cands = [c for ent in doc.ents if ent.label_ in ("PERSON", "ORG") for c in _clean(doc, text, ent, lex)]
     cands = [c for c in cands if c.source != "ner" or _plausible(doc, text, c, votes, lower_words, lex)]
+    cands = [c for c in cands if c.source != "ner" or not _named_as_place(text, c.text, lex)]
     cands = _extend_of_names(doc, text, cands, lex)
     cands = _with_defined_acronyms(text, cands, lex)
     cands = _with_other_names(doc, text, cands, lex)
     cands = _armed_names(doc, cands, lower_words, lex)
-    _settle_types(cands, votes)
+    _settle_types(cands, votes, lex.org_first_words)
     groups = _group(text, cands)
     groups = _add_unlabelled_mentions(text, groups)
     return [_entity(i, g, doc, lex) for i, g in enumerate(groups)]
@@ -266,6 +271,16 @@ def _plausible(doc: Doc, text: str, c: _Cand, votes: dict[str, Counter], lower_w
         media_word = c.type == "PERSON" and any(w.lower() in lex.media_words for w in words)  # "Radio X"
         c.outlet = media_word or any(_addressed(t, lex) for t in span)  # any word: the parse may hang the name oddly
     return True
+
+
+def _named_as_place(text: str, name: str, lex: _Lexicon) -> bool:
+    """'the town of Sarmada' in one sentence makes 'an activist in Sarmada' a place too: the model tags an
+    unfamiliar village as a person or organisation wherever no place word stands beside it."""
+    for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+        if lex.place_noun_after.match(text, m.end()) or lex.place_noun_before.search(text, max(0, m.start() - 30),
+                                                                                       m.start()):
+            return True
+    return False
 
 
 def _plural_noun_opening(t: Token, lex: _Lexicon) -> bool:
@@ -501,7 +516,7 @@ def _bracketed_acronyms(text: str, cands: list[_Cand], lex: _Lexicon) -> list[_C
     acronym even when they spell another language's words, unless they are another known name's."""
     taken = {(c.start, c.end) for c in cands}
     for c in [c for c in cands if c.type == "ORG"]:
-        m = _PAREN_ACRONYM.match(text, c.end + 1) if text[c.end:c.end + 1] == " " else None
+        m = _PAREN_ACRONYM.match(text, c.end + 1) if text[c.end:c.end + 1] == " " else _OR_ACRONYM.match(text, c.end)
         if m is None or (m.start(1), m.end(1)) in taken or not (m.group(1).isupper() and _acronym_like(m.group(1))):
             continue
         known = lex.canon.get(key(m.group(1)))
@@ -511,12 +526,13 @@ def _bracketed_acronyms(text: str, cands: list[_Cand], lex: _Lexicon) -> list[_C
     return cands
 
 
-def _settle_types(cands: list[_Cand], votes: dict[str, Counter]) -> None:
+def _settle_types(cands: list[_Cand], votes: dict[str, Counter], org_first_words: frozenset[str]) -> None:
     """One type per name: the alias table, a name shape or the text decides, else the model's majority.
     A name found where outlets are named ('told X') is an outlet unless the text makes it a person; a
     person's surname alone is that person, whatever the model calls it ('Smith said' after 'John Smith')."""
     fixed = {key(c.text): c.type for c in cands if c.typed}
-    fixed.update({key(c.text): "ORG" for c in cands if c.source in ("alias", "shape", "defined")})
+    fixed.update({key(c.text): "ORG" for c in cands if c.source in ("alias", "shape", "defined")
+                  or (len(c.text.split()) > 1 and key(c.text).split()[0] in org_first_words)})
     surnames = {key(_unprefixed(c.text.split()[-1])) for c in cands
                 if len(c.text.split()) > 1 and fixed.get(key(c.text), c.type) == "PERSON"}
     outlets = {key(c.text) for c in cands if c.outlet} - set(fixed) - surnames
@@ -548,7 +564,8 @@ def _group(text: str, cands: list[_Cand]) -> list[_Group]:
 
     for c in cands:
         group_for(c, c.canon or key(c.text)).cands.append(c)
-        if c.type == "ORG" and (m := _ACRONYM_DEF.match(text, c.end)) and _acronym_like(m.group(1)):
+        m = _ACRONYM_DEF.match(text, c.end) or _OR_ACRONYM.match(text, c.end)
+        if c.type == "ORG" and m and _acronym_like(m.group(1)):
             by_key.setdefault(("ORG", key(m.group(1))), by_key[("ORG", c.canon or key(c.text))])
     # acronyms matching a full name's initials, within the document
     initials: dict[str, _Group] = {}
@@ -578,6 +595,8 @@ def _group(text: str, cands: list[_Cand]) -> list[_Group]:
             target = initials.get(g.cands[0].text.translate(_FOLD).upper())
         elif g.type == "PERSON":
             target = _full_name(g, groups)
+        elif g.canon is None:
+            target = _longer_org(g, groups)
         else:
             target = None
         if target is not None:
@@ -618,6 +637,18 @@ def _full_name(g: _Group, groups: list[_Group]) -> _Group | None:
                     best = other
                 break
     return best
+
+
+def _longer_org(g: _Group, groups: list[_Group]) -> _Group | None:
+    """'the Courier' after 'the Mogadishu Courier': an organisation's later short form is the one earlier name it
+    closes, when only one does (two 'X Forces' leave 'Forces' alone)."""
+    short = key(g.cands[0].text).split()
+    if len(short) != 1 or len(short[0]) < 4 or any(_acronym_like(c.text) for c in g.cands):
+        return None
+    first = g.cands[0].start
+    found = [other for other in groups if other is not g and other.type == "ORG" and any(
+        c.start < first and len(w := key(c.text).split()) > 1 and w[-1] == short[0] for c in other.cands)]
+    return found[0] if len(found) == 1 else None
 
 
 def _add_unlabelled_mentions(text: str, groups: list[_Group]) -> list[_Group]:

@@ -66,6 +66,7 @@ class _Lex:
     tie: re.Pattern
     dateline: re.Pattern
     dateline_words: frozenset[str]
+    directions_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,9 +77,11 @@ def _lex() -> _Lex:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     token = r"[A-Z](?:\w|['’‘ʿ](?!s\b))*(?:-[A-Z](?:\w|['’‘ʿ](?!s\b))*)*"
-    # Arabic articles and kin words, and the Romance particles of names like "Mocímboa da Praia" or "Norte de Santander"
+    # Arabic articles and kin words, and the Romance particles of names like "Mocímboa da Praia", "Norte de Santander"
+    # or "Port-au-Prince"
     article = (
-        r"(?:al|el|ad|ar|as|ash|at|an|az|ez|ed|es|er|en|ul|bin|bani|abu|Al|El|Abu|da|de|do|dos|das|del|di|du|des|la)"
+        r"(?:al|el|ad|ar|as|ash|at|an|az|ez|ed|es|er|en|ul|bin|bani|abu|Al|El|Abu|da|de|do|dos|das|del|di|du|des|la"
+        r"|au|aux|sur|sous|lès)"
     )
     return _Lex(
         suffix=re.compile(rf"(?:['’]s)?\s+(?:{alternation(d['admin_suffixes'] + d['settlement_suffixes'])})\b"),
@@ -100,6 +103,7 @@ def _lex() -> _Lex:
         ),
         dateline=re.compile(_DATELINE, re.M),
         dateline_words=frozenset(d["dateline_words"]),
+        directions_words=frozenset(d["directions"]),
     )
 
 
@@ -255,7 +259,7 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
             c.dateline, c.within = True, within
 
     for ent in doc.ents:
-        if ent.label_ in _PLACE_LABELS:
+        if ent.label_ in _PLACE_LABELS and not _abbreviated_modifier(ent):
             s, e = ent.start_char, ent.end_char
             nl = text.find("\n", s, e)
             add(s, _extend(text, s, nl if nl >= 0 else e, lex, gaz), True)
@@ -264,6 +268,7 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
         for ent in doc.ents
         if ent.label_ in _NEVER_LABELS
         or (ent.label_ == "NORP" and (ent.text in lex.demonyms or _DEMONYM_SHAPE.search(ent.text)))
+        or (ent.label_ in _PLACE_LABELS and _abbreviated_modifier(ent))
     ]
     person_org = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in ("PERSON", "ORG")]
     for m in lex.name_seq.finditer(text):
@@ -278,11 +283,26 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
             if inside and not all(s <= ps and pe <= full_end for ps, pe in inside):
                 continue  # part of a longer name spaCy reads as a person or organisation
             locative = _locative_before(text, s, lex)
-            if not _looks_like_name(doc, s, e, locative):
+            if not _looks_like_name(doc, s, e, locative) or _name_tail(text, m.start(), s, lex):
                 continue
             # spaCy read the whole name as a person or organisation: a place only with a cue or context
             add(s, e, False, weak=bool(inside) and not locative)
     return out
+
+
+def _name_tail(text: str, run_start: int, s: int, lex: _Lex) -> bool:
+    """"Stabilization Mission", "Support Command": a known place word closing a capitalized run whose words before
+    it are no place and no direction belongs to an organisation's or building's name spaCy did not tag."""
+    head = text[run_start:s].strip()
+    if not head:
+        return False
+    return key(head) not in gazetteer().by_key and head.split()[-1].lower() not in lex.directions_words
+
+
+def _abbreviated_modifier(ent) -> bool:
+    """"a US drone strike", "UK officials": an abbreviated country name before a noun qualifies it, as a demonym
+    would ("American"); it names no place the report is about."""
+    return ent.text.replace(".", "").isupper() and len(ent) == 1 and ent.root.dep_ in ("compound", "amod", "nmod")
 
 
 def _unlisted(doc: Doc, found, lex: _Lex) -> list[Place]:
@@ -313,6 +333,9 @@ def _unlisted(doc: Doc, found, lex: _Lex) -> list[Place]:
             continue
         # spaCy reads unknown village names as people: only "the village of X" or "in X, <area>" overrule it
         prep = before.split()[-1].lower() if before.split() else ""
+        if prep == "and" and not cue and not any(b == len(before.rstrip()[:-3].rstrip()) + s - len(before)
+                                                 for _, b in taken):
+            continue  # "Support and Stabilization Mission in Somalia": "and" joins places only after a place
         if any(a < e and s < b for a, b in person_org) and not (cue or (prep in _AT and tie.group(0).startswith(","))):
             continue
         place = out.setdefault(
