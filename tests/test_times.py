@@ -130,18 +130,18 @@ def test_absolute_dates(times, text, expected):
     assert times(text)[expr] == (start, end)
 
 
-def test_since_runs_to_publication(times):
+def test_since_is_read_as_the_time_itself(times):
     got = times("The town has been besieged since 2011, and its hospital shut since March.")
-    assert got["since 2011"] == ("2011-01-01", "2016-09-28")
-    assert got["since March"] == ("2016-03-01", "2016-09-28")  # a "since" year does not set the story's year
+    assert got["2011"] == ("2011-01-01", "2011-12-31")
+    assert got["March"] == ("2016-03-01", "2016-03-31")  # a "since" year does not set the story's year
 
 
-def test_since_can_be_read_as_the_time_itself(monkeypatch):
-    monkeypatch.setattr(timenorm, "SINCE_TO_PUBLICATION", False)
+def test_since_can_run_to_publication(monkeypatch):
+    monkeypatch.setattr(timenorm, "SINCE_TO_PUBLICATION", True)
     text = "Roads have been closed since 2016 and the camp since last month."
     found = timenorm.find(text, date(2021, 11, 24))
     assert [(text[c.start:c.end], iv.start.isoformat(), iv.end.isoformat()) for c, iv in found] == [
-        ("2016", "2016-01-01", "2016-12-31"), ("last month", "2021-10-01", "2021-10-31")]
+        ("since 2016", "2016-01-01", "2021-11-24"), ("since last month", "2021-10-01", "2021-11-24")]
 
 
 # --- round 2: ranges, parts of months, the story's own year, plans, weekdays ---------------
