@@ -14,6 +14,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc
 
 from eventledger.extract import attribution, entities, events, places, quotes, times
+from eventledger.extract.util import TEXT_KEY
 from eventledger.record import Record
 
 Extractor = Callable[[Doc, Record], list]
@@ -32,6 +33,7 @@ def run(doc: Doc, rec: Record) -> Record:
     """Fill ``rec`` with every extractor's items, in dependency order."""
     if doc.text != rec.document.text:
         raise ValueError("the parsed text is not the record's cleaned text: spans would not index it")
+    doc.user_data[TEXT_KEY] = rec.document.text
     for field_name, extractor in EXTRACTORS:
         setattr(rec, field_name, extractor(doc, rec))
     return rec

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from eventledger.extract.quotes import Analysis, inside
 from eventledger.extract.speakers import lexicon
-from eventledger.extract.util import trim
+from eventledger.extract.util import doc_text, trim
 from eventledger.record import Attribution, Record, Span
 
 _CLAIM_TRIM = " \t\r\n,;:—–-"
@@ -22,7 +22,7 @@ _LEAD_POS = frozenset({"ADV", "CCONJ", "SCONJ", "INTJ", "PUNCT", "SPACE"})
 def extract(doc: Doc, rec: Record) -> list[Attribution]:
     """Every attribution phrase with its source and the claim it covers, in text order."""
     a = Analysis.of(doc, rec)
-    text = doc.text
+    text = doc_text(doc)
     out: list[Attribution] = []
     for cue in a.cues:
         if cue.token is not None:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from eventledger.extract.numbers import numbers_in
@@ -195,7 +196,7 @@ class _Index:
         lex = _lex()
         out: set[int] = set()
         for t in self.doc:
-            if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.report_verbs:
+            if (t.pos == VERB or t.pos == AUX) and t.lemma_.lower() in lex.report_verbs:
                 for c in t.children:
                     if c.dep_ == "nsubj" and c.lemma_.lower() not in lex.eyewitness_sources:
                         out.update(range(c.left_edge.i, c.right_edge.i + 1))

@@ -20,13 +20,14 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from eventledger.extract.gazetteer import Entry, gazetteer, key
-from eventledger.extract.util import load_data, trim
+from eventledger.extract.util import doc_text, load_data, trim
 from eventledger.record import Mention, Place, Record
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # spaCy's small model also tags place names LANGUAGE, WORK_OF_ART or NORP ("Aleppo"): only labels it
 # does not confuse with names block a gazetteer match; NORP blocks demonym-shaped words only.
 _NEVER_LABELS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"}
+_WORD = re.compile(r"\w+")
 _DEMONYM_SHAPE = re.compile(r"(?:an|ans|ese|ish|i|is|ch|s)$")
 _PRECISION = {
     "city": "city",
@@ -136,7 +137,7 @@ class _Group:
 
 def extract(doc: Doc, rec: Record) -> list[Place]:
     lex = _lex()
-    text = doc.text
+    text = doc_text(doc)
     cands = _candidates(doc, rec, lex)
     if not cands:
         return []
@@ -219,7 +220,7 @@ def _admissible(g: _Group, options: list[tuple[Entry, float]]) -> list[tuple[Ent
 
 def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
     """Place-name spans: spaCy's place entities, then name sequences it missed, each at most once."""
-    text = doc.text
+    text = doc_text(doc)
     taken = bytearray(len(text) + 1)
     out: list[_Cand] = []
     blocked = _blocked_spans(doc, rec)
@@ -308,7 +309,7 @@ def _abbreviated_modifier(ent) -> bool:
 def _unlisted(doc: Doc, found, lex: _Lex) -> list[Place]:
     """Villages the gazetteer lacks, when the text ties them to a province or country it resolved ("the village of
     Tal Kaif in Nineveh", "Kabrousse, Burkina Faso"): placed in that area, without coordinates of their own."""
-    text = doc.text
+    text = doc_text(doc)
     area = {m.span[0]: pl for pl in found if pl.feature in ("admin1", "country") for m in pl.mentions}
     if not area:
         return []
@@ -366,7 +367,7 @@ def _extend(text: str, s: int, e: int, lex: _Lex, gaz) -> int:
 
 def _blocked_spans(doc: Doc, rec: Record) -> list[tuple[int, int]]:
     spans = [m.span for ent in rec.entities for m in ent.mentions]
-    text = doc.text  # built anew by each access: once, not per entity
+    text = doc_text(doc)
     for e in doc.ents:
         if e.label_ in ("ORG", "PERSON"):  # spaCy's entities run across paragraph breaks: cut there
             nl = text.find("\n", e.start_char, e.end_char)
@@ -423,9 +424,9 @@ def _context_countries(doc: Doc, rec: Record, groups, lex: _Lex) -> Counter:
         countries = {e.country for e, s in g.options if s == 1.0 and e.feature == "country"}
         if len(countries) == 1:
             ctx[countries.pop()] += len(g.cands)
-    for tok in doc:
-        if tok.text in lex.demonyms:
-            ctx[lex.demonyms[tok.text]] += 0.5
+    for w in _WORD.findall(doc_text(doc)):  # words, not tokens: a token walk costs more than this whole scan
+        if w in lex.demonyms:
+            ctx[lex.demonyms[w]] += 0.5
     title = rec.document.title or ""
     for word, iso in lex.demonyms.items():
         if word in title:

@@ -21,10 +21,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Token
 
 from eventledger.extract.speakers import Speaker, Speakers, inside, lexicon
-from eventledger.extract.util import trim
+from eventledger.extract.util import doc_text, trim
 from eventledger.record import Quote, Record
 
 _OPEN = "“«„"
@@ -163,10 +164,10 @@ def find_cues(doc: Doc, spk: Speakers, quoted: list[tuple[int, int]]) -> list[Cu
     """Reporting verbs and 'according to X' outside quotes, in document order, each resolved to a
     speaker as it is met so that pronouns resolve against what came before."""
     lex = lexicon()
-    text = doc.text
+    text = doc_text(doc)
     found: list[tuple[int, str, object]] = []
-    for tok in doc:
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in lex["speech"] and not inside(quoted, tok.idx):
+    for tok in doc:  # tok.pos (an int) first: the string attributes cost a lookup on every token
+        if tok.pos == VERB and tok.lemma_.lower() in lex["speech"] and not inside(quoted, tok.idx):
             found.append((tok.idx, "verb", tok))
     for rx, kind in ((lex["according"], "according"), (lex["citing"], "citing")):
         for m in rx.finditer(text):
@@ -222,7 +223,7 @@ class Analysis:
     """Quotes with speakers and reported-speech clauses for one document (shared with attributions)."""
 
     def __init__(self, doc: Doc, rec: Record) -> None:
-        self.doc, self.text = doc, doc.text
+        self.doc, self.text = doc, doc_text(doc)
         self.paras = paragraphs(self.text)
         self._para_starts = [p[0] for p in self.paras]
         answers = find_answers(self.text, self.paras)

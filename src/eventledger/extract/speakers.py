@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from eventledger.extract.util import load_data
+from eventledger.extract.util import doc_text, load_data
 from eventledger.record import Entity, Mention, Record
 
 _SUBJ = ("nsubj", "nsubjpass")
@@ -90,7 +90,7 @@ class Speakers:
 
     def __init__(self, doc: Doc, rec: Record, quoted: Sequence[tuple[int, int]] = ()) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.history: list[tuple[int, Speaker]] = []  # (char offset, speaker) in document order
         self._own = bool(rec.entities)  # fallback entities have no ids in the record
         self._entities = rec.entities or _fallback_entities(doc)

@@ -14,7 +14,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from eventledger.extract import timenorm
-from eventledger.extract.util import load_data
+from eventledger.extract.util import doc_text, load_data
 from eventledger.record import Record, Time
 
 _D = load_data("times.json")
@@ -70,7 +70,7 @@ def _counted(doc: Doc, span: Span) -> bool:
 
 def extract(doc: Doc, rec: Record) -> list[Time]:
     """Time expressions with intervals; unresolvable ones (durations, "at night") are left out."""
-    text = doc.text
+    text = doc_text(doc)
     date_chars = bytearray(len(text) + 1)
     other_chars = bytearray(len(text) + 1)
     for ent in doc.ents:
