@@ -36,12 +36,14 @@ def _table(*columns: tuple[str, int | None], **kw) -> Table:
     return t
 
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV_DB,
-    help=f"SQLite database file (default: ${ENV_DB} or {default_db_path()})",
+    # a plain string: click.Path would turn postgresql://host/db into postgresql:/host/db
+    "--db", "db_path", envvar=ENV_DB, metavar="FILE|URL",
+    help=f"SQLite database file, or a PostgreSQL URL postgresql://user@host/dbname shared by a team"
+         f" (default: ${ENV_DB} or {default_db_path()})",
 )
 
 
-def _store(db_path: Path | None) -> Store:
+def _store(db_path: str | Path | None) -> Store:
     return Store(db_path)
 
 
@@ -63,13 +65,24 @@ def main() -> None:
 @click.option("--allow-private-urls", is_flag=True,
               help="let URLs reach private, loopback and link-local addresses (refused by default)")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
-def ingest(paths, db_path, published, outlet, max_bytes, timeout, allow_private_urls, quiet) -> None:
+@click.option("--workers", "-w", type=click.IntRange(min=1), help="worker processes (default: one per CPU, "
+              "or in this process when there are fewer than two batches of new documents); 1 = in this process")
+@click.option("--cluster", metavar="tcp://HOST:8786|local",
+              help="process on a Dask cluster (its workers need eventledger installed, the same version); "
+                   "'local' starts one on this machine with --workers processes")
+@click.option("--batch-size", type=click.IntRange(min=1),
+              help="documents sent to a worker at a time (default: as many as spaCy parses in one batch)")
+def ingest(paths, db_path, published, outlet, max_bytes, timeout, allow_private_urls, quiet, workers, cluster,
+           batch_size) -> None:
     """Ingest reports: files, folders (recursive), JSONL, WARC, feeds and http(s) URLs.
 
     Re-ingesting the same content does nothing; failures get a one-line reason and the
-    rest of the batch goes on.
+    rest of the batch goes on. Parsing runs on several processes or a Dask cluster; this
+    process alone writes the store, in input order, so an interrupted ingest can simply be rerun.
     """
     from eventledger import ingest as ing
+    from eventledger.parallel import WorkerError, Workers
+    from eventledger.pipeline import BATCH_SIZE, process_stream
     from eventledger.pipeline import ingest as run
 
     overrides = {k: v for k, v in (("published", published), ("outlet", outlet)) if v}
@@ -85,10 +98,16 @@ def ingest(paths, db_path, published, outlet, max_bytes, timeout, allow_private_
                                         allow_private=allow_private_urls)
                     bar.advance(task)
 
-            summary = run(store, stream(), progress=lambda where: bar.update(task, description=_short(where)))
+            pool = Workers(workers, cluster, batch_size=batch_size or BATCH_SIZE)
+            try:
+                with pool:
+                    summary = run(store, stream(), progress=lambda where: bar.update(task, description=_short(where)),
+                                  executor=process_stream if workers == 1 and not cluster else pool)
+            except WorkerError as exc:
+                raise click.ClickException(str(exc)) from exc
         console.print(
             f"ingested {summary.ingested}, skipped {summary.duplicates} as duplicate, "
-            f"failed {len(summary.failed)}  →  {store.path}", soft_wrap=True
+            f"failed {len(summary.failed)}; processed {pool.where}  →  {store.path}", soft_wrap=True
         )
         if summary.ingested:
             console.print(f"found {summary.entities} people and organisations, {summary.places} places, "

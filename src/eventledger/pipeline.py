@@ -110,9 +110,17 @@ class Summary:
     places: int = 0
 
 
+Processor = Callable[[Iterable[RawDocument | IngestError]], Iterator[tuple[RawDocument, Record] | IngestError]]
+
+
 def ingest(store, raws: Iterable[RawDocument | IngestError],
-           progress: Callable[[str], None] | None = None) -> Summary:
-    """Process and store a stream of inputs; duplicates (same bytes) are skipped before any parsing."""
+           progress: Callable[[str], None] | None = None, executor: Processor = process_stream) -> Summary:
+    """Process and store a stream of inputs; duplicates (same bytes) are skipped before any parsing.
+
+    ``executor`` turns inputs into records: ``process_stream`` in this process, or a
+    ``parallel.Workers`` (local processes or a Dask cluster). Either way this process alone writes
+    the store, in input order.
+    """
     summary = Summary()
     seen: set[str] = set()
 
@@ -132,7 +140,7 @@ def ingest(store, raws: Iterable[RawDocument | IngestError],
                 item.where = printable(item.where)
             yield item
 
-    for out in process_stream(fresh()):
+    for out in executor(fresh()):
         if isinstance(out, IngestError):
             summary.failed.append(out)
             store.add_failure(out.where, out.reason)
