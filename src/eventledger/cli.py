@@ -107,7 +107,7 @@ def ingest(paths, db_path, published, outlet, max_bytes, timeout, allow_private_
                 raise click.ClickException(str(exc)) from exc
         console.print(
             f"ingested {summary.ingested}, skipped {summary.duplicates} as duplicate, "
-            f"failed {len(summary.failed)}; processed {pool.where}  →  {store.path}", soft_wrap=True
+            f"failed {len(summary.failed)}; processed {pool.where}  →  {store.name}", soft_wrap=True
         )
         if summary.ingested:
             console.print(f"found {summary.entities} people and organisations, {summary.places} places, "
@@ -140,7 +140,7 @@ def list_(db_path, limit, offset) -> None:
                       escape((r["title"] or r["source_path"] or r["source_url"] or "")[:70]),
                       str(r["events"]), str(r["quotes"]))
         console.print(t)
-        console.print(f"{store.count()} documents in {store.path}")
+        console.print(f"{store.count()} documents in {store.name}")
 
 
 # colours by kind of item, shared by `show` and its legend
