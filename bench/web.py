@@ -135,6 +135,7 @@ def main() -> None:
             " AND doc_id NOT IN (SELECT doc_id FROM restricted_documents)")]
     actor = lambda: rnd.choice(ACTORS)  # noqa: E731
     cases = {
+        "search page (nothing: the landing page)": ["/search" for _ in range(max(5, k // 6))],
         "search page (words)": [f"/search?q={word()}" for _ in range(k)],
         "search page (words + type + dates)": [f"/search?q={word()}&type={rnd.choice(TYPES)}&since=2020-01-01"
                                                f"&until=2021-12-31" for _ in range(k)],
@@ -156,6 +157,8 @@ def main() -> None:
         "events page (actor + place)": [f"/events?actor={actor()}&place={rnd.choice(PLACES)}" for _ in range(k)],
         "events page (outlet + dates)": [f"/events?outlet={rnd.choice(OUTLETS)}&since=2019-01-01&until=2019-06-30"
                                          for _ in range(k)],
+        "events page (dates, sorted by fatalities)": [f"/events?since=2019-01-01&until=2019-06-30&sort=fatalities"
+                                                      f"&dir={rnd.choice(['asc', 'desc'])}" for _ in range(k // 3)],
         "api events (type, dates)": [f"/api/events?type={rnd.choice(TYPES)}&since=2019-01-01&until=2019-06-30"
                                      for _ in range(k)],
         "event detail (in a cluster)": [f"/events/{d}/{e}" for d, e in rnd.sample(clustered, min(k, len(clustered)))],

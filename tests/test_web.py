@@ -118,6 +118,16 @@ def test_search_finds_reports_by_words_and_event_filters(viewer):
     assert "<mark>market</mark>" in html and "Market shelled" in html
 
 
+def test_quotes_are_found_by_words_of_the_speakers_name(viewer):
+    def speakers(actor: str) -> list[str]:
+        items = viewer.get("/api/search", params={"kind": "quotes", "actor": actor}).json()["items"]
+        return [q["speaker"] for q in items]
+
+    # as the events' actor filter: whole words, the last one possibly cut short
+    assert speakers("Amal Rahim") == speakers("rahim") == speakers("Amal Ra") == ["Amal Rahim"]
+    assert speakers("Rahim Amal") == speakers("mal") == []
+
+
 def test_a_bad_date_is_explained_not_a_crash(viewer):
     r = viewer.get("/events", params={"since": "last week"})
     assert r.status_code == 400 and "since must be a date" in r.text

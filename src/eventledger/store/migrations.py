@@ -384,6 +384,8 @@ MIGRATIONS: list[str] = [
     #    events: one row per type, located 0, place '' and coordinates 0). events_spanning: the events whose
     #    time is a range, so a date filter reads the events that start inside it from the start index and only
     #    these for the ones that began before it; events_undated_end: undated events that give an end date.
+    #    profile_counts and profile_timeline: what the actors list counts and the order an actor page lists events
+    #    in, kept by triggers through ingests, profile merges, restrictions and deletions.
     """
     CREATE TABLE event_counts (
         type TEXT NOT NULL,
@@ -591,6 +593,45 @@ MIGRATIONS: list[str] = [
                      sum(c.as_target) AS as_target, sum(c.quotes) AS quotes
               FROM profile_count_rows c WHERE c.doc_id = old.doc_id GROUP BY c.profile_id) x
         WHERE profile_counts.profile_id = x.profile_id;
+    END;
+
+    -- a profile's events in the events table's date order (the event's start, else its report's publication
+    -- date), so an actor page reads one page of them instead of every event of a busy actor
+    CREATE TABLE profile_timeline (
+        profile_id INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        day TEXT,
+        doc_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (profile_id, role, doc_id, event_id)
+    );
+    CREATE INDEX profile_timeline_day ON profile_timeline(profile_id, role, day, doc_id, event_id);
+    INSERT INTO profile_timeline
+    SELECT pe.profile_id, pe.role, coalesce(e.start, d.published), pe.doc_id, pe.event_id
+    FROM profile_events pe JOIN events e ON e.doc_id = pe.doc_id AND e.id = pe.event_id
+    JOIN documents d ON d.id = pe.doc_id;
+    CREATE TRIGGER profile_timeline_ai AFTER INSERT ON profile_events BEGIN
+        INSERT INTO profile_timeline
+        SELECT new.profile_id, new.role, coalesce(e.start, d.published), new.doc_id, new.event_id
+        FROM events e JOIN documents d ON d.id = e.doc_id WHERE e.doc_id = new.doc_id AND e.id = new.event_id;
+    END;
+    CREATE TRIGGER profile_timeline_ad AFTER DELETE ON profile_events BEGIN
+        DELETE FROM profile_timeline WHERE profile_id = old.profile_id AND role = old.role AND doc_id = old.doc_id
+            AND event_id = old.event_id;
+    END;
+    CREATE TRIGGER profile_timeline_au AFTER UPDATE ON profile_events BEGIN
+        DELETE FROM profile_timeline WHERE profile_id = old.profile_id AND role = old.role AND doc_id = old.doc_id
+            AND event_id = old.event_id;
+        INSERT INTO profile_timeline
+        SELECT new.profile_id, new.role, coalesce(e.start, d.published), new.doc_id, new.event_id
+        FROM events e JOIN documents d ON d.id = e.doc_id WHERE e.doc_id = new.doc_id AND e.id = new.event_id;
+    END;
+    CREATE TRIGGER profile_timeline_published AFTER UPDATE OF published ON documents BEGIN
+        UPDATE profile_timeline SET day = (
+            SELECT coalesce(e.start, new.published) FROM events e
+            WHERE e.doc_id = profile_timeline.doc_id AND e.id = profile_timeline.event_id)
+        WHERE (profile_id, role, doc_id, event_id) IN (
+            SELECT pe.profile_id, pe.role, pe.doc_id, pe.event_id FROM profile_events pe WHERE pe.doc_id = new.id);
     END;
     """,
 ]

@@ -8,9 +8,10 @@ into SQL text (sort columns come from a whitelist).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from eventledger.store import fts_query
 
 # a document is visible if the reader may see restricted documents (param 1) or it is not restricted
 VISIBLE = "(? OR NOT EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id))"
+VISIBLE_EVENT = "(? OR NOT EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = e.doc_id))"  # e alone
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"  # snippet markers no report text contains (cleaning drops controls)
 
 SortKey = Literal["date", "type", "actor", "target", "place", "fatalities", "confidence"]
@@ -59,17 +61,18 @@ class EventFilter:
     profile: int | None = None
     role: str | None = None
 
-    def sql(self, per_document: bool = False) -> tuple[list[str], list[Any]]:
+    def sql(self, per_document: bool = False, dates: bool = True) -> tuple[list[str], list[Any]]:
         """Conditions on ``e`` (events) and ``d`` (its document), with their parameters.
 
         ``per_document``: for a subquery over one document's events, where the type index would make
-        SQLite scan every event of that type instead of the document's few (``+`` keeps it off the index).
+        SQLite scan every event of that type instead of the document's few (``+`` keeps it off the index; also
+        where the sort column's index is the better walk). ``dates``: False leaves the date range to date_parts.
         """
-        where, args = self.event_sql(per_document)
+        where, args = self.event_sql(per_document, dates)
         doc_where, doc_args = self.doc_sql()
         return where + doc_where, args + doc_args
 
-    def event_sql(self, per_document: bool = False) -> tuple[list[str], list[Any]]:
+    def event_sql(self, per_document: bool = False, dates: bool = True) -> tuple[list[str], list[Any]]:
         """The conditions on the event itself (``d`` only for the publication date an undated event falls back on)."""
         where: list[str] = []
         args: list[Any] = []
@@ -91,13 +94,51 @@ class EventFilter:
             where.append("(e.doc_id, e.id) IN (SELECT pe.doc_id, pe.event_id FROM profile_events pe"
                          " WHERE pe.profile_id = ?" + (" AND pe.role = ?)" if self.role else ")"))
             args += [self.profile, *([self.role] if self.role else [])]
-        if self.since:  # overlapping the range: the event ends on or after `since`
+        if self.since and dates:  # overlapping the range: the event ends on or after `since`
             where.append("coalesce(e.end, e.start, d.published) >= ?")
             args.append(self.since)
-        if self.until:
+        if self.until and dates:
             where.append("coalesce(e.start, d.published) <= ?")
             args.append(self.until + "\uffff")  # a day-precision bound includes that whole day
         return where, args
+
+    def date_parts(self) -> list[Part]:
+        """The date range of event_sql as disjoint alternatives that each read an index range: events starting in
+        it; events whose time began before it and ends in it (the partial index of ranges, a few); undated events by
+        their report's date (or by an end date alone). One condition cannot use an index: an undated event's date
+        is in another table, and an overlap test on (start, end) reads every event on one side of the range."""
+        s, u = self.since, (self.until + "\uffff" if self.until else None)
+        if not s and not u:
+            return [Part([], [], None)]
+        if not s:
+            return [Part(["e.start <= ?"], [u], True),
+                    Part(["e.start IS NULL", "d.published <= ?"], [u], False, DOCS_FIRST)]
+        up, pub, ua = (["e.start <= ?"], ["d.published <= ?"], [u]) if u else ([], [], [])
+        # the ranges and the undated events with an end: keys from their partial indexes (as a plain condition
+        # SQLite would rather walk the type's events, or every undated event: without STAT4 statistics it takes
+        # "start IS NULL" for a rare value, hence likelihood() in the subquery)
+        spanning = ("(e.doc_id, e.id) IN (SELECT s.doc_id, s.id FROM events s WHERE s.end > s.start AND s.end >= ?"
+                    " AND s.start < ?)")
+        ending = ("(e.doc_id, e.id) IN (SELECT s.doc_id, s.id FROM events s WHERE likelihood(s.start IS NULL, 0.9)"
+                  " AND s.end >= ?)")
+        return [Part(["e.start >= ?", *up, "coalesce(e.end, e.start) >= ?"], [s, *ua, s], True),
+                Part([spanning, *up], [s, s, *ua], True),
+                Part(["e.start IS NULL", "e.end IS NULL", "d.published >= ?", *pub], [s, *ua], False, DOCS_FIRST),
+                Part(["e.start IS NULL", ending, *pub], [s, *ua], False)]
+
+    def names_match(self) -> str | None:
+        """One FTS5 query for the events, when the filter keeps them by words of their names alone (the report's
+        outlet aside). The rows of events_fts are numbered n * 100000 + k (migration 5), so the matching reports'
+        numbers come from the word index without reading an event."""
+        if replace(self, outlet=None) != EventFilter(actor=self.actor, place=self.place) or \
+                not any(any(c.isalnum() for c in v or "") for v in (self.actor, self.place)):
+            return None
+        return " AND ".join(_name_words(cols, v)[1] for v, cols in ((self.actor, "{actor target}"),
+                                                                     (self.place, "{place}")) if v)
+
+    def only_type(self) -> bool:
+        """Whether the filter keeps events by their type alone (or keeps all): the summary counts answer it."""
+        return self == EventFilter(type=self.type)
 
     def doc_sql(self) -> tuple[list[str], list[Any]]:
         """The conditions on the report (``d``): its outlet."""
@@ -108,13 +149,34 @@ class EventFilter:
         return bool(self.event_sql()[0])
 
 
-def _name_words(columns: str, value: str) -> tuple[str, str]:
-    """Events whose names (``columns`` of events_fts) contain these words, the last as a prefix. An indexed
-    lookup: a LIKE '%…%' over a million names reads all of them."""
+EVENTS_FROM = "FROM events e JOIN documents d ON d.id = e.doc_id"
+# reports in a range of publication dates, then their events (SQLite otherwise walks every undated event of a type)
+DOCS_FIRST = "FROM documents d CROSS JOIN events e ON e.doc_id = d.id"
+# events alone, when no condition is on the report: with the join SQLite builds a Bloom filter over every report's id
+# before reading the first event, a tenth of a second at 100k reports, even for a page of 50
+EVENTS_ONLY = "FROM events e"
+_ON_DOCUMENT = re.compile(r"(?<![\w.])d\.")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One alternative of a split date filter: its conditions, whether its events are dated (None: either) and the
+    join order that reads it from an index range."""
+
+    where: list[str]
+    args: list[Any]
+    dated: bool | None
+    source: str = EVENTS_FROM
+
+
+def _name_words(columns: str, value: str, table: str = "events_fts", key: str = "event_id",
+                alias: str = "e") -> tuple[str, str]:
+    """Events (or quotes) whose names (``columns`` of ``table``) contain these words, the last as a prefix. An
+    indexed lookup: a LIKE '%…%' over a million names reads all of them."""
     if not any(c.isalnum() for c in value):  # no word to look up: nothing matches, as a LIKE on it would find
         return "0 = length(?)", value
     phrase = '"' + value.replace('"', '""').replace("\x00", "") + '" *'
-    return ("(e.doc_id, e.id) IN (SELECT f.doc_id, f.event_id FROM events_fts f WHERE events_fts MATCH ?)",
+    return (f"({alias}.doc_id, {alias}.id) IN (SELECT f.doc_id, f.{key} FROM {table} f WHERE {table} MATCH ?)",
             f"{columns} : {phrase}")
 
 
@@ -136,7 +198,14 @@ def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: boo
     in_doc, _ = flt.event_sql(per_document=True)
     doc_where, doc_args = flt.doc_sql()
     vis = [int(see_restricted)]
-    if flt.actor or flt.place or flt.profile is not None:  # name words: the matching events once, not per report
+    names = flt.names_match()
+    n_events = ("(SELECT count(*) FROM events e WHERE " + " AND ".join(["e.doc_id = d.id", *in_doc])
+                + ") AS events")
+    n_args = has_args = ev_args
+    if names:  # the reports' numbers straight from the word index, no event read; their counts below
+        has_event = "d.n IN (SELECT rowid / 100000 FROM events_fts WHERE events_fts MATCH ?)"
+        n_events, n_args, has_args = "d.n AS events", [], [names]
+    elif flt.actor or flt.place or flt.profile is not None:  # name words: the matching events once, not per report
         has_event = ("d.id IN (SELECT e.doc_id FROM events e JOIN documents d ON d.id = e.doc_id WHERE "
                      + " AND ".join(ev_where) + ")")
     else:
@@ -147,30 +216,39 @@ def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: boo
     fts_args = [match] if match else []
     doc_cond = " AND ".join([VISIBLE, *doc_where])
     total = db.execute(f"SELECT count(*) FROM documents d WHERE {doc_cond} AND {in_fts} AND {has_event}",
-                       (*vis, *doc_args, *fts_args, *ev_args)).fetchone()[0]
-    counts = db.execute(
-        f"SELECT e.type, count(*) AS n FROM events e JOIN documents d ON d.id = e.doc_id"
-        f" WHERE {' AND '.join([doc_cond, in_fts, *(in_doc if match else ev_where)])}"
-        " GROUP BY e.type ORDER BY n DESC, e.type",
-        (*vis, *doc_args, *fts_args, *ev_args),
-    ).fetchall()
-    n_events = ("(SELECT count(*) FROM events e WHERE " + " AND ".join(["e.doc_id = d.id", *in_doc])
-                + ") AS events")
+                       (*vis, *doc_args, *fts_args, *has_args)).fetchone()[0]
+    if not match and flt.only_type():  # every event (of the type): the summary the store keeps
+        n = "n" if see_restricted else "n - restricted"
+        cond, args = ("WHERE type = upper(?)", [flt.type]) if flt.type else ("", [])
+        counts = db.execute(f"SELECT type, sum({n}) AS n FROM event_counts {cond} GROUP BY type"
+                            f" HAVING sum({n}) > 0 ORDER BY sum({n}) DESC, type", args).fetchall()
+    else:
+        counts = db.execute(
+            f"SELECT e.type, count(*) AS n FROM events e JOIN documents d ON d.id = e.doc_id"
+            f" WHERE {' AND '.join([doc_cond, in_fts, *(in_doc if match else ev_where)])}"
+            " GROUP BY e.type ORDER BY n DESC, e.type",
+            (*vis, *doc_args, *fts_args, *ev_args),
+        ).fetchall()
     restricted = "EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id) AS restricted"
     if match:
         sql = (f"SELECT d.id, d.title, d.outlet, d.published, {n_events}, {restricted},"
                f" snippet(documents_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', 16) AS snippet"
                " FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid"
                f" WHERE documents_fts MATCH ? AND {doc_cond} AND {has_event} ORDER BY rank LIMIT ? OFFSET ?")
-        args = (*ev_args, match, *vis, *doc_args, *ev_args, limit, offset)
+        args = (*n_args, match, *vis, *doc_args, *has_args, limit, offset)
     else:
         sql = (f"SELECT d.id, d.title, d.outlet, d.published, {n_events}, {restricted},"
                " substr(d.text, 1, 240) AS snippet"
                f" FROM documents d WHERE {doc_cond} AND {has_event}"
                " ORDER BY d.published DESC, d.n DESC LIMIT ? OFFSET ?")
-        args = (*ev_args, *vis, *doc_args, *ev_args, limit, offset)
-    rows = db.execute(sql, args).fetchall()
-    return {"total": total, "more": False, "counts": [dict(r) for r in counts], "items": [dict(r) for r in rows]}
+        args = (*n_args, *vis, *doc_args, *has_args, limit, offset)
+    rows = [dict(r) for r in db.execute(sql, args)]
+    if names:  # one pass over the matches (a MATCH per listed report would expand the prefix words each time)
+        per_report = dict(db.execute("SELECT rowid / 100000, count(*) FROM events_fts WHERE events_fts MATCH ?"
+                                     " GROUP BY 1", (names,)).fetchall())
+        for r in rows:
+            r["events"] = per_report.get(r["events"], 0)
+    return {"total": total, "more": False, "counts": [dict(r) for r in counts], "items": rows}
 
 
 def search_quotes(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: bool, limit: int,
@@ -178,9 +256,10 @@ def search_quotes(db: sqlite3.Connection, q: str, flt: EventFilter, see_restrict
     """Quotes whose words or speaker match ``q``, from reports of the outlet and dates asked for; the ``actor``
     filter matches the speaker. Best match first with words, else newest report first."""
     where, args = [VISIBLE, *flt.doc_sql()[0]], [int(see_restricted), *flt.doc_sql()[1]]
-    if flt.actor:
-        where.append("q.speaker LIKE '%' || ? || '%'")
-        args.append(flt.actor)
+    if flt.actor:  # words of the speaker's name, as the events' actor filter (a LIKE reads every quote)
+        cond, arg = _name_words("{speaker}", flt.actor, "quotes_fts", "quote_id", "q")
+        where.append(cond)
+        args.append(arg)
     if flt.since:
         where.append("d.published >= ?")
         args.append(flt.since)
@@ -222,47 +301,109 @@ def search_events(db: sqlite3.Connection, q: str, flt: EventFilter, see_restrict
     return res
 
 
-EVENTS_FROM = "FROM events e JOIN documents d ON d.id = e.doc_id"
-
-
 def events(db: sqlite3.Connection, flt: EventFilter, see_restricted: bool, sort: str, descending: bool,
            limit: int, offset: int) -> dict[str, Any]:
     """A page of events with their documents' titles, and how many match (up to CAP, then ``more``).
 
     Rows come in index order of the sort column (NULLs last either way) with the events' key as the tie-break,
-    so a page reads about ``offset + limit`` rows, not every match."""
-    where, args = flt.sql()
-    cond = " AND ".join([VISIBLE, *where])
-    args = [int(see_restricted), *args]
-    n = capped_count(db, f"{EVENTS_FROM} WHERE {cond}", args)
-    if sort not in EVENT_SORTS or sort == "date":
-        rows = _date_page(db, cond, args, descending, limit, offset)
+    so a page reads about ``offset + limit`` rows, not every match. A date range is read as its disjoint parts
+    (EventFilter.date_parts), each in index order, and the parts merged."""
+    column = EVENT_SORTS.get(sort, "e.start")
+    # a common type is found sooner walking the sort column's index than by sorting all its events
+    off_type_index = column not in ("e.start", "e.type") and flt.only_type() and is_common_type(db, flt.type)
+    where, args = flt.sql(per_document=off_type_index, dates=False)
+    parts = []
+    for p in flt.date_parts():
+        on_doc = any(_ON_DOCUMENT.search(c) for c in [*where, *p.where])
+        parts.append(Part([VISIBLE if on_doc else VISIBLE_EVENT, *where, *p.where], [int(see_restricted), *args,
+                          *p.args], p.dated, p.source if on_doc else EVENTS_ONLY))
+    if flt.only_type():
+        n = summary_count(db, flt.type, see_restricted)
+    elif flt.profile is not None and flt.role and flt == EventFilter(profile=flt.profile, role=flt.role):
+        # an actor page's list
+        n = actor_counts(db, flt.profile, see_restricted)[f"as_{flt.role}"]
+    elif not flt.outlet and (names := flt.names_match()):  # counted in the word index (see names_match)
+        n = capped_count(db, "FROM events_fts WHERE events_fts MATCH ? AND (? OR rowid / 100000 NOT IN"
+                             " (SELECT d.n FROM restricted_documents r JOIN documents d ON d.id = r.doc_id))",
+                         (names, int(see_restricted)))
     else:
-        rows = _column_page(db, EVENT_SORTS[sort], cond, args, descending, limit, offset)
+        source, source_args = _union("SELECT 1", parts)
+        n = capped_count(db, f"FROM ({source}) u", source_args)
+    if column == "e.start" and flt.profile is not None and flt.role and \
+            flt == EventFilter(profile=flt.profile, role=flt.role):
+        rows = _timeline_page(db, flt.profile, flt.role, see_restricted, descending, limit, offset)
+    elif column == "e.start":  # a profile's few thousand events: read them all, not reports by date until enough
+        rows = _date_page(db, parts, descending, limit, offset, by_report_date=flt.profile is None)
+    else:
+        rows = _column_page(db, column, parts, descending, limit, offset)
     return {**total_fields(n), "items": rows}
 
 
-def _date_page(db: sqlite3.Connection, cond: str, args: list[Any], descending: bool, limit: int,
-               offset: int) -> list[dict[str, Any]]:
+def summary_count(db: sqlite3.Connection, type_: str | None, see_restricted: bool) -> int:
+    """Events of a type (or all), from the per-place summary the store's triggers keep exact (migration 6)."""
+    n = "n" if see_restricted else "n - restricted"
+    cond, args = ("WHERE type = upper(?)", [type_]) if type_ else ("", [])
+    return db.execute(f"SELECT coalesce(sum({n}), 0) FROM event_counts {cond}", args).fetchone()[0]
+
+
+def is_common_type(db: sqlite3.Connection, type_: str | None) -> bool:
+    """Whether at least one event in 50 has this type (or no type is asked for)."""
+    return type_ is None or summary_count(db, type_, True) * 50 >= summary_count(db, None, True)
+
+
+def _union(select: str, parts: Sequence[Part], extra: str = "") -> tuple[str, list[Any]]:
+    """``select`` over each part's events (UNION ALL: the parts are disjoint), with ``extra`` conditions."""
+    arms = [f"{select} {p.source} WHERE {' AND '.join(p.where)}{extra}" for p in parts]
+    return " UNION ALL ".join(arms), [a for p in parts for a in p.args]
+
+
+def _date_page(db: sqlite3.Connection, parts: Sequence[Part], descending: bool, limit: int,
+               offset: int, by_report_date: bool = True) -> list[dict[str, Any]]:
     """Sorted by the event's date, or its report's publication date when the text gives none: the keys of the dated
     and of the undated events are each read in index order (events(start, doc_id, id); documents(published, id) then
     the undated events' partial index) and merged here, since no single index orders by a value from two tables.
     Only the page's rows are then read in full."""
     desc = " DESC" if descending else ""
     want = offset + limit
-    dated = db.execute(
-        f"SELECT e.start, e.doc_id, e.id {EVENTS_FROM} WHERE {cond} AND e.start IS NOT NULL"
-        f" ORDER BY e.start{desc}, e.doc_id{desc}, e.id{desc} LIMIT ?", (*args, want)).fetchall()
-    undated = db.execute(  # CROSS JOIN: SQLite walks documents by date first (elsewhere, a plain join)
-        f"SELECT d.published, e.doc_id, e.id FROM documents d CROSS JOIN events e ON e.doc_id = d.id"
-        f" WHERE {cond} AND e.start IS NULL AND d.published IS NOT NULL"
-        f" ORDER BY d.published{desc}, d.id{desc}, e.id{desc} LIMIT ?", (*args, want)).fetchall()
-    keys = sorted((tuple(r) for r in (*dated, *undated)), reverse=descending)
+    keys: list[tuple[Any, ...]] = []
+    for p in parts:
+        cond = " AND ".join(p.where)
+        if p.dated is not False:
+            keys += db.execute(
+                f"SELECT e.start, e.doc_id, e.id {p.source} WHERE {cond} AND e.start IS NOT NULL"
+                f" ORDER BY e.start{desc}, e.doc_id{desc}, e.id{desc} LIMIT ?", (*p.args, want)).fetchall()
+        if p.dated is not True:
+            keys += db.execute(  # CROSS JOIN: SQLite walks documents by date first (elsewhere, a plain join)
+                f"SELECT d.published, e.doc_id, e.id {DOCS_FIRST if by_report_date else EVENTS_FROM}"
+                f" WHERE {cond} AND e.start IS NULL AND d.published IS NOT NULL"
+                f" ORDER BY d.published{desc}, d.id{desc}, e.id{desc} LIMIT ?", (*p.args, want)).fetchall()
+    keys = sorted((tuple(r) for r in keys), reverse=descending)[:want]
     if len(keys) < want:  # neither date nor publication date: last
-        keys += [(None, *r) for r in db.execute(
-            f"SELECT e.doc_id, e.id {EVENTS_FROM} WHERE {cond} AND e.start IS NULL AND d.published IS NULL"
-            " ORDER BY e.doc_id, e.id LIMIT ?", (*args, want - len(keys)))]
+        tail = [tuple(r) for p in parts if p.dated is not True for r in db.execute(
+            f"SELECT e.doc_id, e.id {EVENTS_FROM} WHERE {' AND '.join(p.where)} AND e.start IS NULL"
+            " AND d.published IS NULL ORDER BY e.doc_id, e.id LIMIT ?", (*p.args, want - len(keys)))]
+        keys += [(None, *r) for r in sorted(tail)[:want - len(keys)]]
     return rows_by_key(db, [(d, e) for _, d, e in keys[offset:want]])
+
+
+def _timeline_page(db: sqlite3.Connection, profile_id: int, role: str, see_restricted: bool, descending: bool,
+                   limit: int, offset: int) -> list[dict[str, Any]]:
+    """A profile's events as ``role`` in _date_page's order, read from its timeline in index order (migration 6):
+    dated first (by the event's start, else its report's date), then those with neither, by key."""
+    desc = " DESC" if descending else ""
+    base = (f"FROM profile_timeline t WHERE t.profile_id = ? AND t.role = ?"
+            f" AND {_VISIBLE_ID.format('t.doc_id')}")
+    args = (profile_id, role, int(see_restricted))
+    keys = [(r[0], r[1]) for r in db.execute(
+        f"SELECT t.doc_id, t.event_id {base} AND t.day IS NOT NULL ORDER BY t.day{desc}, t.doc_id{desc},"
+        f" t.event_id{desc} LIMIT ? OFFSET ?", (*args, limit, offset))]
+    if len(keys) < limit:
+        dated = offset + len(keys) if keys or offset == 0 else db.execute(
+            f"SELECT count(*) {base} AND t.day IS NOT NULL", args).fetchone()[0]
+        keys += [(r[0], r[1]) for r in db.execute(
+            f"SELECT t.doc_id, t.event_id {base} AND t.day IS NULL ORDER BY t.doc_id, t.event_id LIMIT ? OFFSET ?",
+            (*args, limit - len(keys), max(0, offset - dated)))]
+    return rows_by_key(db, keys)
 
 
 def rows_by_key(db: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -276,23 +417,33 @@ def rows_by_key(db: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> list
     return [rows[k] for k in keys if k in rows]
 
 
-def _column_page(db: sqlite3.Connection, column: str, cond: str, args: list[Any], descending: bool, limit: int,
+def _column_page(db: sqlite3.Connection, column: str, parts: Sequence[Part], descending: bool, limit: int,
                  offset: int) -> list[dict[str, Any]]:
-    """Sorted by one column with NULLs last: the non-NULL rows in index order, then the NULL ones (SQLite
-    cannot read an index NULLs-last, so ``NULLS LAST`` would sort every match)."""
+    """Sorted by one column with NULLs last: the keys of the non-NULL rows in index order, then of the NULL ones
+    (SQLite cannot read an index NULLs-last, so ``NULLS LAST`` would sort every match), then the page's rows in full.
+    Several parts are merged by SQLite's compound ORDER BY, which reads each in order and names columns by position."""
     desc = " DESC" if descending else ""
-    then = ", e.start" + desc if column == "e.type" else ""  # one type's events by date
-    rows = [dict(r) for r in db.execute(
-        f"SELECT {EVENT_COLUMNS} {EVENTS_FROM} WHERE {cond} AND {column} IS NOT NULL"
-        f" ORDER BY {column}{desc}{then}, e.doc_id{desc}, e.id{desc} LIMIT ? OFFSET ?", (*args, limit, offset))]
-    if len(rows) == limit:
-        return rows
-    non_null = offset + len(rows) if rows or offset == 0 else db.execute(
-        f"SELECT count(*) {EVENTS_FROM} WHERE {cond} AND {column} IS NOT NULL", args).fetchone()[0]
-    rows += [dict(r) for r in db.execute(
-        f"SELECT {EVENT_COLUMNS} {EVENTS_FROM} WHERE {cond} AND {column} IS NULL ORDER BY e.doc_id, e.id"
-        f" LIMIT ? OFFSET ?", (*args, limit - len(rows), max(0, offset - non_null)))]
-    return rows
+    cols = ["e.doc_id", "e.id", column, *(["e.start"] if column == "e.type" else [])]  # one type's events by date
+
+    def by(col: str) -> str:
+        return col if len(parts) == 1 else str(cols.index(col) + 1)
+
+    then = f", {by('e.start')}{desc}" if column == "e.type" else ""
+    source, args = _union(f"SELECT {', '.join(cols)}", parts, f" AND {column} IS NOT NULL")
+    keys = [(r[0], r[1]) for r in db.execute(
+        f"{source} ORDER BY {by(column)}{desc}{then}, {by('e.doc_id')}{desc}, {by('e.id')}{desc} LIMIT ? OFFSET ?",
+        (*args, limit, offset))]
+    if len(keys) < limit:
+        if keys or offset == 0:
+            non_null = offset + len(keys)
+        else:
+            counted, count_args = _union("SELECT 1", parts, f" AND {column} IS NOT NULL")
+            non_null = db.execute(f"SELECT count(*) FROM ({counted}) u", count_args).fetchone()[0]
+        source, args = _union("SELECT e.doc_id, e.id", parts, f" AND {column} IS NULL")
+        keys += [(r[0], r[1]) for r in db.execute(
+            f"{source} ORDER BY {by('e.doc_id')}, {by('e.id')} LIMIT ? OFFSET ?",
+            (*args, limit - len(keys), max(0, offset - non_null)))]
+    return rows_by_key(db, keys)
 
 
 def _pairs(keys: Sequence[tuple[str, str]]) -> tuple[str, list[str]]:
@@ -344,6 +495,8 @@ def outlets(db: sqlite3.Connection, see_restricted: bool, limit: int = 300) -> l
 
 # ---------------------------------------------------------------------- actor profiles
 
+# VISIBLE on a row's document id, without reading the document: one probe of the restricted list per row
+_VISIBLE_ID = "(? OR {} NOT IN (SELECT doc_id FROM restricted_documents))"
 # a profile is visible if a visible report names it (its name came from somewhere)
 PROFILE_VISIBLE = ("EXISTS (SELECT 1 FROM entity_profiles ep JOIN documents d ON d.id = ep.doc_id"
                    f" WHERE ep.profile_id = p.id AND {VISIBLE})")
@@ -371,14 +524,14 @@ def name_key_of(q: str) -> str:
 
 
 def actor_counts(db: sqlite3.Connection, profile_id: int, see_restricted: bool) -> dict[str, int]:
-    """Visible reports naming the profile, events it is actor or target of, and quotes it spoke (each up to CAP)."""
-    vis = int(see_restricted)
-    reports = capped_count(db, "FROM entity_profiles ep JOIN documents d ON d.id = ep.doc_id"
-                               f" WHERE ep.profile_id = ? AND {VISIBLE}", (profile_id, vis))
-    events_ = capped_count(db, "FROM profile_events pe JOIN documents d ON d.id = pe.doc_id"
-                               f" WHERE pe.profile_id = ? AND {VISIBLE}", (profile_id, vis))
-    quotes_ = capped_count(db, f"{_PROFILE_QUOTES} AND {VISIBLE}", (profile_id, vis))
-    return {"reports": reports, "events": events_, "quotes": quotes_}
+    """Visible reports naming the profile, events it is actor or target of, and quotes it spoke, from the counts the
+    store's triggers keep (migration 6): counting them per listed profile read thousands of rows each."""
+    r = db.execute("SELECT * FROM profile_counts WHERE profile_id = ?", (profile_id,)).fetchone()
+    if r is None:
+        return {"reports": 0, "events": 0, "quotes": 0, "as_actor": 0, "as_target": 0}
+    got = {k: r[k] - (0 if see_restricted else r[f"restricted_{k}"])
+           for k in ("reports", "as_actor", "as_target", "quotes")}
+    return {**got, "events": got["as_actor"] + got["as_target"]}
 
 
 # a profile's quotes: those whose speaker is the name its entity has in that report (aliases: see actor_quotes)
@@ -393,14 +546,14 @@ def actor_mentions(db: sqlite3.Connection, profile_id: int, see_restricted: bool
     args = (profile_id, int(see_restricted))
     rows = db.execute(f"SELECT ep.doc_id, ep.entity_id, ep.name, ep.aliases, ep.nationality, d.title, d.outlet,"
                       f" d.published {source} ORDER BY d.published, d.n LIMIT ? OFFSET ?", (*args, limit, offset))
-    return {**total_fields(capped_count(db, source, args)), "items": [dict(r) for r in rows]}
+    return {**total_fields(actor_counts(db, profile_id, see_restricted)["reports"]), "items": [dict(r) for r in rows]}
 
 
 def actor_names(db: sqlite3.Connection, profile_id: int, see_restricted: bool, limit: int = 200) -> list[sqlite3.Row]:
     """The distinct (name, aliases) visible reports gave a profile."""
     return db.execute(
         "SELECT DISTINCT ep.name, ep.aliases, ep.nationality FROM entity_profiles ep"
-        f" JOIN documents d ON d.id = ep.doc_id WHERE ep.profile_id = ? AND {VISIBLE} LIMIT ?",
+        f" WHERE ep.profile_id = ? AND {_VISIBLE_ID.format('ep.doc_id')} LIMIT ?",
         (profile_id, int(see_restricted), limit)).fetchall()
 
 
@@ -430,8 +583,7 @@ def actor_quotes(db: sqlite3.Connection, profile_id: int, see_restricted: bool, 
     rows = db.execute(
         "SELECT q.doc_id, q.id, q.text, q.speaker, q.kind, q.cue, q.confidence, d.title, d.outlet, d.published"
         f" {_PROFILE_QUOTES} AND {VISIBLE} ORDER BY d.published, d.n, q.id LIMIT ? OFFSET ?", (*args, limit, offset))
-    return {**total_fields(capped_count(db, f"{_PROFILE_QUOTES} AND {VISIBLE}", args)),
-            "items": [dict(r) for r in rows]}
+    return {**total_fields(actor_counts(db, profile_id, see_restricted)["quotes"]), "items": [dict(r) for r in rows]}
 
 
 def related_actors(db: sqlite3.Connection, profile_id: int, see_restricted: bool, limit: int = 12) -> list[dict]:
@@ -442,8 +594,9 @@ def related_actors(db: sqlite3.Connection, profile_id: int, see_restricted: bool
         " sum(CASE WHEN pe.role = 'actor' AND o.role = 'target' THEN 1 ELSE 0 END) AS as_actor,"
         " sum(CASE WHEN pe.role = 'target' AND o.role = 'actor' THEN 1 ELSE 0 END) AS as_target"
         " FROM profile_events pe JOIN profile_events o ON o.doc_id = pe.doc_id AND o.event_id = pe.event_id"
-        " JOIN profiles p ON p.id = o.profile_id JOIN documents d ON d.id = pe.doc_id"
-        f" WHERE pe.profile_id = ? AND o.profile_id != pe.profile_id AND o.role != pe.role AND {VISIBLE}"
+        " JOIN profiles p ON p.id = o.profile_id"
+        f" WHERE pe.profile_id = ? AND o.profile_id != pe.profile_id AND o.role != pe.role"
+        f" AND {_VISIBLE_ID.format('pe.doc_id')}"
         " GROUP BY o.profile_id, p.name, p.type ORDER BY count(*) DESC, p.name LIMIT ?",
         (profile_id, int(see_restricted), limit)).fetchall()
     return [dict(r) for r in rows]
