@@ -23,7 +23,8 @@ from eventledger.cli import main
 from eventledger.ingest import RawDocument
 from eventledger.pipeline import ingest
 from eventledger.record import Source
-from eventledger.store import Store, migrations, migrations_pg
+from eventledger.store import Store, links, migrations, migrations_pg
+from eventledger.store.check import RECOUNTS
 from eventledger.store.postgres import is_url, redact, translate
 
 REPORTS = Path(__file__).resolve().parent.parent / "examples" / "reports"
@@ -222,6 +223,38 @@ def test_check_passes_and_finds_a_broken_span(stores):
         store.db.execute("UPDATE spans SET text = 'tampered' WHERE ctid = (SELECT min(ctid) FROM spans)")
     res = CliRunner().invoke(main, ["check", "--db", pg])
     assert res.exit_code == 1 and "not 'tampered'" in res.output
+    with Store(pg) as store:
+        store.db.execute("UPDATE event_counts SET n = n + 1 WHERE ctid = (SELECT min(ctid) FROM event_counts)")
+    res = CliRunner().invoke(main, ["check", "--db", pg])
+    assert "event_counts: 1 rows differ from a recount" in res.output
+
+
+def _recounted(store: Store) -> None:
+    for table, (kept, recount) in RECOUNTS.items():
+        assert sorted(map(tuple, store.db.execute(kept))) == sorted(map(tuple, store.db.execute(recount))), table
+
+
+def test_the_web_summaries_equal_a_recount_through_ingest_restriction_and_merge(stores):
+    pg, _ = stores
+    with Store(pg) as store:
+        assert store.db.execute("SELECT sum(n) FROM event_counts").fetchone()[0] == \
+            store.db.execute("SELECT count(*) FROM events").fetchone()[0] > 50
+        assert store.db.execute("SELECT count(*) FROM profile_counts WHERE quotes > 0").fetchone()[0] > 0
+        _recounted(store)
+        busiest = store.db.execute("SELECT doc_id FROM events GROUP BY doc_id ORDER BY count(*) DESC, doc_id"
+                                   " LIMIT 1").fetchone()[0]
+        store.db.execute("INSERT INTO restricted_documents VALUES (?)", (busiest,))
+        assert store.db.execute("SELECT sum(restricted) FROM event_counts").fetchone()[0] > 0
+        _recounted(store)
+        a, b = (r[0] for r in store.db.execute("SELECT profile_id FROM profile_counts WHERE as_actor > 0"
+                                               " ORDER BY profile_id LIMIT 2"))
+        store.db.execute("BEGIN IMMEDIATE")
+        links.merge_profiles(store.db, a, b)
+        store.db.execute("COMMIT")
+        _recounted(store)
+        store.db.execute("DELETE FROM restricted_documents")
+        store.db.execute("UPDATE documents SET published = '2001-01-01' WHERE id = ?", (busiest,))
+        _recounted(store)
 
 
 def test_backup_and_restore_point_at_pg_dump(stores):

@@ -5,8 +5,8 @@ the file without migrating it (a store of another schema version is a finding, n
 fix silently) and reads documents a page at a time, so its memory does not grow with the store.
 
 On PostgreSQL (a ``postgresql://`` URL) it runs the checks that mean something there: the schema version,
-rows whose document is gone, and every document's original bytes, record and spans; the server keeps its
-own pages and foreign keys, and the full-text column is computed by it.
+rows whose document is gone, the summary tables against a recount, and every document's original bytes,
+record and spans; the server keeps its own pages and foreign keys, and the full-text column is computed by it.
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ def check(db: sqlite3.Connection, *, allow_older: bool = False) -> CheckResult:
         add(_fts(db))
         db.execute("BEGIN")  # one snapshot: a concurrent ingest cannot make a document half-visible
         try:
+            if db.execute("PRAGMA user_version").fetchone()[0] >= 6:  # an older backup has no summaries yet
+                add(_summaries(db))
             add(_documents(db, result))
         finally:
             db.execute("COMMIT")
@@ -119,7 +121,7 @@ def check_postgres(url: str) -> CheckResult:
         # one snapshot: a concurrent ingest cannot make a document half-visible
         db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
-            for p in _chain(_orphans(db), _documents(db, result)):
+            for p in _chain(_orphans(db), _summaries(db), _documents(db, result)):
                 if len(result.problems) >= MAX_PROBLEMS:
                     result.problems.append(f"... stopped after {MAX_PROBLEMS} problems")
                     break
@@ -158,6 +160,48 @@ def _orphans(db: postgres.Connection) -> Iterator[str]:
                        f" (SELECT 1 FROM documents d WHERE d.id = t.doc_id)").fetchone()[0]
         if n:
             yield f"{table}: {n} rows point at a missing document"
+
+
+# the summary tables the web app reads (migration 6) against counting their rows again; each pair of queries
+# yields the same columns, so EXCEPT both ways finds every row the triggers got wrong, on either backend
+RECOUNTS = {
+    "event_counts": (
+        "SELECT type, located, place, country, lat, lon, n, restricted FROM event_counts WHERE n > 0",
+        "SELECT k.type, k.located, k.place, k.country, k.lat, k.lon, count(*),"
+        " sum(CASE WHEN r.doc_id IS NULL THEN 0 ELSE 1 END)"
+        " FROM event_count_keys k LEFT JOIN restricted_documents r ON r.doc_id = k.doc_id"
+        " GROUP BY k.type, k.located, k.place, k.country, k.lat, k.lon"),
+    "profile_counts": (
+        "SELECT * FROM profile_counts WHERE reports + as_actor + as_target + quotes + restricted_reports"
+        " + restricted_as_actor + restricted_as_target + restricted_quotes > 0",
+        "SELECT * FROM (SELECT p.id,"
+        " (SELECT count(*) FROM entity_profiles ep WHERE ep.profile_id = p.id) AS reports,"
+        " (SELECT count(*) FROM profile_events pe WHERE pe.profile_id = p.id AND pe.role = 'actor') AS a,"
+        " (SELECT count(*) FROM profile_events pe WHERE pe.profile_id = p.id AND pe.role = 'target') AS t,"
+        " (SELECT count(*) FROM entity_profiles ep JOIN quotes q ON q.doc_id = ep.doc_id AND q.speaker = ep.name"
+        "  WHERE ep.profile_id = p.id) AS q,"
+        " (SELECT count(*) FROM entity_profiles ep JOIN restricted_documents r ON r.doc_id = ep.doc_id"
+        "  WHERE ep.profile_id = p.id) AS rr,"
+        " (SELECT count(*) FROM profile_events pe JOIN restricted_documents r ON r.doc_id = pe.doc_id"
+        "  WHERE pe.profile_id = p.id AND pe.role = 'actor') AS ra,"
+        " (SELECT count(*) FROM profile_events pe JOIN restricted_documents r ON r.doc_id = pe.doc_id"
+        "  WHERE pe.profile_id = p.id AND pe.role = 'target') AS rt,"
+        " (SELECT count(*) FROM entity_profiles ep JOIN quotes q ON q.doc_id = ep.doc_id AND q.speaker = ep.name"
+        "  JOIN restricted_documents r ON r.doc_id = ep.doc_id WHERE ep.profile_id = p.id) AS rq"
+        " FROM profiles p) c WHERE reports + a + t + q + rr + ra + rt + rq > 0"),
+    "profile_timeline": (
+        "SELECT profile_id, role, day, doc_id, event_id FROM profile_timeline",
+        "SELECT pe.profile_id, pe.role, coalesce(e.start, d.published), pe.doc_id, pe.event_id FROM profile_events pe"
+        " JOIN events e ON e.doc_id = pe.doc_id AND e.id = pe.event_id JOIN documents d ON d.id = pe.doc_id"),
+}
+
+
+def _summaries(db: sqlite3.Connection | postgres.Connection) -> Iterator[str]:
+    for table, (kept, recount) in RECOUNTS.items():
+        wrong = db.execute(f"SELECT count(*) FROM ({kept} EXCEPT SELECT * FROM ({recount}) x) y").fetchone()[0]
+        missing = db.execute(f"SELECT count(*) FROM ({recount} EXCEPT SELECT * FROM ({kept}) x) y").fetchone()[0]
+        if wrong or missing:
+            yield f"{table}: {wrong} rows differ from a recount, {missing} counted rows are not kept"
 
 
 class _TooMany(Exception):

@@ -3,9 +3,10 @@
 The store, linking and the web app run their SQL on ``store.db``; this wrapper lets that same SQL run
 on PostgreSQL. It rewrites only what the two dialects spell differently at the driver level — ``?``
 placeholders become ``%s`` (outside string literals, quoted names and comments), a literal ``%`` is
-doubled, and ``LIKE`` becomes ``ILIKE`` (SQLite's LIKE ignores ASCII case; users searching an actor's
-name must get the same rows) — and returns rows that index by position and by column name like
-``sqlite3.Row``. psycopg has no such translation (its placeholders are ``%s``/``%(name)s`` only), hence
+doubled, ``LIKE`` becomes ``ILIKE`` (SQLite's LIKE ignores ASCII case; users searching an actor's
+name must get the same rows) and SQLite's ``CROSS JOIN … ON`` join-order hint a plain ``JOIN`` — and returns
+rows that index by position and by column name like ``sqlite3.Row`` (NUMERIC results as int or float, as SQLite's
+``sum`` gives them). psycopg has no such translation (its placeholders are ``%s``/``%(name)s`` only), hence
 this small scanner. Statements that must really differ (full-text search, the schema, the integrity
 check) live beside it, in this module and ``migrations_pg.py``.
 
@@ -25,6 +26,7 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
+from psycopg.adapt import Loader
 
 SCHEMES = ("postgresql://", "postgres://")
 WRITE_LOCK = 0x65766C6477  # pg_advisory_xact_lock key of the single writer ("evldw")
@@ -76,12 +78,14 @@ def _row_factory(cursor: psycopg.Cursor) -> Any:
 
 
 _LIKE = re.compile(r"\bLIKE\b", re.IGNORECASE)
+# SQLite's join-order hint "a CROSS JOIN b ON …" is a plain join with an order; PostgreSQL allows no ON after CROSS JOIN
+_CROSS_ON = re.compile(r"\bCROSS JOIN(\s+\w+(?:\s+(?!ON\b)\w+)?\s+ON)\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)
 def translate(sql: str) -> str:
-    """SQLite-flavoured SQL as psycopg expects it: ``?`` -> ``%s`` and ``LIKE`` -> ``ILIKE`` in code (not in
-    '…' literals, "…" names or -- comments), every literal ``%`` doubled."""
+    """SQLite-flavoured SQL as psycopg expects it: ``?`` -> ``%s``, ``LIKE`` -> ``ILIKE`` and ``CROSS JOIN t ON``
+    -> ``JOIN t ON`` in code (not in '…' literals, "…" names or -- comments), every literal ``%`` doubled."""
     out: list[str] = []
     i, n = 0, len(sql)
     while i < n:
@@ -107,9 +111,21 @@ def translate(sql: str) -> str:
             while j < n and sql[j] not in "'\"" and not sql.startswith("--", j):
                 j += 1
             code = sql[i:j].replace("%", "%%").replace("?", "%s")
-            out.append(_LIKE.sub("ILIKE", code))
+            out.append(_CROSS_ON.sub(r"JOIN\1", _LIKE.sub("ILIKE", code)))
             i = j
     return "".join(out)
+
+
+class _SqliteNumberLoader(Loader):
+    """NUMERIC results (``sum`` of an integer column is one) as SQLite gives them: an int when whole, else a float.
+    psycopg's Decimal would break arithmetic with floats (map centroids) and show as "3.0" on a page."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
 
 
 class Connection:
@@ -119,6 +135,7 @@ class Connection:
 
     def __init__(self, url: str):
         self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
+        self.raw.adapters.register_loader("numeric", _SqliteNumberLoader)
 
     def execute(self, sql: str, params: Sequence[Any] | None = ()) -> psycopg.Cursor:
         if sql.strip().upper() == "BEGIN IMMEDIATE":

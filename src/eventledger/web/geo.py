@@ -121,7 +121,7 @@ def map_places(db: sqlite3.Connection, flt: queries.EventFilter, see_restricted:
         unlocated = db.execute(f"SELECT coalesce(sum({n}), 0) FROM event_counts WHERE located = 0 {cond}",
                                type_args).fetchone()[0]
         return [dict(r) for r in rows], unlocated
-    where, args = flt.sql()
+    where, args = flt.on(db).sql()
     cond = " AND ".join([queries.VISIBLE, *where])
     base = f"FROM events e JOIN documents d ON d.id = e.doc_id WHERE {cond}"
     rows = db.execute(

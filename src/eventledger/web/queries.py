@@ -11,16 +11,17 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from eventledger.link.profiles import key as profile_key
-from eventledger.store import fts_query
+from eventledger.store import fts_query, postgres
 
-# a document is visible if the reader may see restricted documents (param 1) or it is not restricted
-VISIBLE = "(? OR NOT EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id))"
-VISIBLE_EVENT = "(? OR NOT EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = e.doc_id))"  # e alone
+# a document is visible if the reader may see restricted documents (param 1, 0 or 1: "<> 0" makes it a boolean on
+# PostgreSQL too) or it is not restricted
+VISIBLE = "(? <> 0 OR NOT EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id))"
+VISIBLE_EVENT = "(? <> 0 OR NOT EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = e.doc_id))"  # e alone
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"  # snippet markers no report text contains (cleaning drops controls)
 
 SortKey = Literal["date", "type", "actor", "target", "place", "fatalities", "confidence"]
@@ -35,7 +36,7 @@ EVENT_SORTS: dict[str, str] = {  # each has an index ending in (doc_id, id) (mig
 }
 CAP = 10_000  # counting further would read every matching row of a 1M-event store: "more than 10,000" instead
 EVENT_COLUMNS = (
-    "e.doc_id, e.id, e.type, e.mode, e.actor, e.target, e.place, e.country, e.lat, e.lon, e.time, e.start, e.end,"
+    'e.doc_id, e.id, e.type, e.mode, e.actor, e.target, e.place, e.country, e.lat, e.lon, e.time, e.start, e."end",'
     " e.evidence, e.modality, e.attributed_to, e.fatalities, e.confidence, d.title, d.outlet, d.published,"
     " (SELECT json_extract(a.after, '$.status') FROM audit_log a WHERE a.doc_id = e.doc_id"
     "  AND a.item_kind = 'event' AND a.item_id = e.id ORDER BY a.id DESC LIMIT 1) AS review,"
@@ -60,6 +61,11 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None
     profile: int | None = None
     role: str | None = None
+    dialect: str = field(default="sqlite", compare=False)  # of the store it is run on: see on()
+
+    def on(self, db: Any) -> EventFilter:
+        """This filter for the store behind ``db`` (its word conditions differ between SQLite and PostgreSQL)."""
+        return replace(self, dialect=dialect(db))
 
     def sql(self, per_document: bool = False, dates: bool = True) -> tuple[list[str], list[Any]]:
         """Conditions on ``e`` (events) and ``d`` (its document), with their parameters.
@@ -77,11 +83,12 @@ class EventFilter:
         where: list[str] = []
         args: list[Any] = []
         if self.type:
-            where.append(("+" if per_document else "") + "e.type = upper(?)")
+            # unary plus on text: SQLite only (PostgreSQL picks its own plan)
+            where.append(("+" if per_document and self.dialect == "sqlite" else "") + "e.type = upper(?)")
             args.append(self.type)
         for value, columns in ((self.actor, "{actor target}"), (self.place, "{place}")):
             if value:
-                cond, arg = _name_words(columns, value)
+                cond, arg = _name_words(columns, value, dialect=self.dialect)
                 where.append(cond)
                 args.append(arg)
         if self.at:
@@ -95,7 +102,7 @@ class EventFilter:
                          " WHERE pe.profile_id = ?" + (" AND pe.role = ?)" if self.role else ")"))
             args += [self.profile, *([self.role] if self.role else [])]
         if self.since and dates:  # overlapping the range: the event ends on or after `since`
-            where.append("coalesce(e.end, e.start, d.published) >= ?")
+            where.append('coalesce(e."end", e.start, d.published) >= ?')
             args.append(self.since)
         if self.until and dates:
             where.append("coalesce(e.start, d.published) <= ?")
@@ -117,20 +124,21 @@ class EventFilter:
         # the ranges and the undated events with an end: keys from their partial indexes (as a plain condition
         # SQLite would rather walk the type's events, or every undated event: without STAT4 statistics it takes
         # "start IS NULL" for a rare value, hence likelihood() in the subquery)
-        spanning = ("(e.doc_id, e.id) IN (SELECT s.doc_id, s.id FROM events s WHERE s.end > s.start AND s.end >= ?"
-                    " AND s.start < ?)")
+        spanning = ('(e.doc_id, e.id) IN (SELECT s.doc_id, s.id FROM events s WHERE s."end" > s.start'
+                    ' AND s."end" >= ? AND s.start < ?)')
         ending = ("(e.doc_id, e.id) IN (SELECT s.doc_id, s.id FROM events s WHERE likelihood(s.start IS NULL, 0.9)"
-                  " AND s.end >= ?)")
-        return [Part(["e.start >= ?", *up, "coalesce(e.end, e.start) >= ?"], [s, *ua, s], True),
+                  ' AND s."end" >= ?)')
+        return [Part(["e.start >= ?", *up, 'coalesce(e."end", e.start) >= ?'], [s, *ua, s], True),
                 Part([spanning, *up], [s, s, *ua], True),
-                Part(["e.start IS NULL", "e.end IS NULL", "d.published >= ?", *pub], [s, *ua], False, DOCS_FIRST),
+                Part(['e.start IS NULL', 'e."end" IS NULL', "d.published >= ?", *pub], [s, *ua], False, DOCS_FIRST),
                 Part(["e.start IS NULL", ending, *pub], [s, *ua], False)]
 
     def names_match(self) -> str | None:
         """One FTS5 query for the events, when the filter keeps them by words of their names alone (the report's
         outlet aside). The rows of events_fts are numbered n * 100000 + k (migration 5), so the matching reports'
         numbers come from the word index without reading an event."""
-        if replace(self, outlet=None) != EventFilter(actor=self.actor, place=self.place) or \
+        if self.dialect != "sqlite" or replace(self, outlet=None) != EventFilter(actor=self.actor,
+                                                                                 place=self.place) or \
                 not any(any(c.isalnum() for c in v or "") for v in (self.actor, self.place)):
             return None
         return " AND ".join(_name_words(cols, v)[1] for v, cols in ((self.actor, "{actor target}"),
@@ -169,12 +177,71 @@ class Part:
     source: str = EVENTS_FROM
 
 
+def dialect(db: Any) -> str:
+    """"sqlite" or "postgresql": the backend behind a connection (store.postgres.Connection says so)."""
+    return getattr(db, "dialect", "sqlite")
+
+
+# ---------------------------------------------------------------------- word search, per backend: SQLite's FTS5 tables
+# (documents_fts, events_fts, quotes_fts) or PostgreSQL's tsvector column and GIN expression indexes (migrations 1, 5)
+
+# PostgreSQL: the texts of the events_fts and quotes_fts GIN indexes, spelled exactly as indexed so queries use them
+PG_WORDS = {
+    "events": "to_tsvector('simple', coalesce(e.actor, '') || ' ' || coalesce(e.target, '') || ' ' || "
+              "coalesce(e.place, '') || ' ' || e.evidence)",
+    "quotes": "to_tsvector('simple', coalesce(q.speaker, '') || ' ' || q.text)",
+}
+
+
+def words_query(db: Any, q: str) -> str:
+    """The user's words as the backend's query text (FTS5 syntax, or tsquery text); never raises."""
+    return postgres.tsquery(db, q) if dialect(db) == "postgresql" else fts_query(db, q)
+
+
+def doc_words(db: Any) -> str:
+    """The condition on ``d`` that the report matches the words (one parameter: words_query)."""
+    if dialect(db) == "postgresql":
+        return "d.fts @@ CAST(? AS tsquery)"
+    return "d.n IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
+
+
+def doc_hits(db: Any, columns: str, cond: str) -> str:
+    """SELECT ``columns`` and a snippet of the matching reports (words_query, then ``cond``'s parameters), best match
+    first, LIMIT ? OFFSET ?."""
+    if dialect(db) == "postgresql":
+        return (f"SELECT {columns}, ts_headline('simple', d.text, w, 'StartSel={HIT_OPEN}, StopSel={HIT_CLOSE},"
+                " MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=\" … \"') AS snippet"
+                f" FROM documents d, CAST(? AS tsquery) w WHERE d.fts @@ w AND {cond}"
+                " ORDER BY ts_rank_cd(d.fts, w) DESC, d.n LIMIT ? OFFSET ?")
+    return (f"SELECT {columns}, snippet(documents_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', 16) AS snippet"
+            " FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid"
+            f" WHERE documents_fts MATCH ? AND {cond} ORDER BY rank LIMIT ? OFFSET ?")
+
+
+def item_hits(db: Any, kind: Literal["events", "quotes"], joined: str, cond: str) -> tuple[str, str]:
+    """(FROM … WHERE …, ORDER BY) for the events (``e``) or quotes (``q``) matching the words (words_query, then
+    ``cond``'s parameters); ``joined`` joins the rest (``d``) to them."""
+    alias, key = ("e", "event_id") if kind == "events" else ("q", "quote_id")
+    if dialect(db) == "postgresql":
+        words = PG_WORDS[kind]
+        return (f"FROM {kind} {alias} {joined}, CAST(? AS tsquery) w WHERE {words} @@ w AND {cond}",
+                f"ts_rank({words}, w) DESC, {alias}.doc_id, {alias}.id")
+    return (f"FROM {kind}_fts f JOIN {kind} {alias} ON {alias}.doc_id = f.doc_id AND {alias}.id = f.{key} {joined}"
+            f" WHERE {kind}_fts MATCH ? AND {cond}", "f.rank")
+
+
 def _name_words(columns: str, value: str, table: str = "events_fts", key: str = "event_id",
-                alias: str = "e") -> tuple[str, str]:
+                alias: str = "e", dialect: str = "sqlite") -> tuple[str, str]:
     """Events (or quotes) whose names (``columns`` of ``table``) contain these words, the last as a prefix. An
-    indexed lookup: a LIKE '%…%' over a million names reads all of them."""
+    indexed lookup on SQLite: a LIKE '%…%' over a million names reads all of them. On PostgreSQL, a phrase
+    tsquery on each named column."""
     if not any(c.isalnum() for c in value):  # no word to look up: nothing matches, as a LIKE on it would find
-        return "0 = length(?)", value
+        return "0 = length(CAST(? AS TEXT))", value
+    if dialect == "postgresql":
+        words = [w.lower() for w in re.findall(r"[^\W_]+", value)]
+        vectors = ", ".join(f"to_tsvector('simple', coalesce({alias}.{c}, ''))" for c in columns.strip("{}").split())
+        return (f"CAST(? AS tsquery) @@ ANY (ARRAY[{vectors}])",
+                " <-> ".join(f"'{w}'" for w in words[:-1]) + (" <-> " if len(words) > 1 else "") + f"'{words[-1]}':*")
     phrase = '"' + value.replace('"', '""').replace("\x00", "") + '" *'
     return (f"({alias}.doc_id, {alias}.id) IN (SELECT f.doc_id, f.{key} FROM {table} f WHERE {table} MATCH ?)",
             f"{columns} : {phrase}")
@@ -194,6 +261,7 @@ def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: boo
            offset: int) -> dict[str, Any]:
     """Documents matching the words of ``q`` from the chosen outlet that have at least one event matching the
     event filters: the page of documents, the total, and the matching events counted by type."""
+    flt = flt.on(db)
     ev_where, ev_args = flt.event_sql()
     in_doc, _ = flt.event_sql(per_document=True)
     doc_where, doc_args = flt.doc_sql()
@@ -210,9 +278,9 @@ def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: boo
                      + " AND ".join(ev_where) + ")")
     else:
         has_event = ("EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND " + " AND ".join(in_doc) + ")"
-                     if flt else "1")
-    match = fts_query(db, q) if q.strip() else None
-    in_fts = "d.n IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)" if match else "1"
+                     if flt else "1 = 1")
+    match = words_query(db, q) if q.strip() else None
+    in_fts = doc_words(db) if match else "1 = 1"
     fts_args = [match] if match else []
     doc_cond = " AND ".join([VISIBLE, *doc_where])
     total = db.execute(f"SELECT count(*) FROM documents d WHERE {doc_cond} AND {in_fts} AND {has_event}",
@@ -231,10 +299,8 @@ def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: boo
         ).fetchall()
     restricted = "EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id) AS restricted"
     if match:
-        sql = (f"SELECT d.id, d.title, d.outlet, d.published, {n_events}, {restricted},"
-               f" snippet(documents_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', 16) AS snippet"
-               " FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid"
-               f" WHERE documents_fts MATCH ? AND {doc_cond} AND {has_event} ORDER BY rank LIMIT ? OFFSET ?")
+        sql = doc_hits(db, f"d.id, d.title, d.outlet, d.published, {n_events}, {restricted}",
+                       f"{doc_cond} AND {has_event}")
         args = (*n_args, match, *vis, *doc_args, *has_args, limit, offset)
     else:
         sql = (f"SELECT d.id, d.title, d.outlet, d.published, {n_events}, {restricted},"
@@ -257,7 +323,7 @@ def search_quotes(db: sqlite3.Connection, q: str, flt: EventFilter, see_restrict
     filter matches the speaker. Best match first with words, else newest report first."""
     where, args = [VISIBLE, *flt.doc_sql()[0]], [int(see_restricted), *flt.doc_sql()[1]]
     if flt.actor:  # words of the speaker's name, as the events' actor filter (a LIKE reads every quote)
-        cond, arg = _name_words("{speaker}", flt.actor, "quotes_fts", "quote_id", "q")
+        cond, arg = _name_words("{speaker}", flt.actor, "quotes_fts", "quote_id", "q", dialect(db))
         where.append(cond)
         args.append(arg)
     if flt.since:
@@ -270,10 +336,8 @@ def search_quotes(db: sqlite3.Connection, q: str, flt: EventFilter, see_restrict
     cols = ("q.doc_id, q.id, q.text, q.speaker, q.kind, q.cue, q.confidence, d.title, d.outlet, d.published,"
             " EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id) AS restricted")
     if q.strip():
-        source = ("FROM quotes_fts f JOIN quotes q ON q.doc_id = f.doc_id AND q.id = f.quote_id"
-                  f" JOIN documents d ON d.id = q.doc_id WHERE quotes_fts MATCH ? AND {cond}")
-        args = [fts_query(db, q), *args]
-        order = "f.rank"
+        source, order = item_hits(db, "quotes", "JOIN documents d ON d.id = q.doc_id", cond)
+        args = [words_query(db, q), *args]
     else:
         source = f"FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE {cond}"
         order = "d.published DESC, q.doc_id, q.id"
@@ -289,13 +353,11 @@ def search_events(db: sqlite3.Connection, q: str, flt: EventFilter, see_restrict
     if not q.strip():
         res = events(db, flt, see_restricted, "date", False, limit, offset)
     else:
-        where, args = flt.sql()
-        source = ("FROM events_fts f JOIN events e ON e.doc_id = f.doc_id AND e.id = f.event_id"
-                  " JOIN documents d ON d.id = e.doc_id WHERE events_fts MATCH ? AND "
-                  + " AND ".join([VISIBLE, *where]))
-        args = [fts_query(db, q), int(see_restricted), *args]
+        where, args = flt.on(db).sql()
+        source, order = item_hits(db, "events", "JOIN documents d ON d.id = e.doc_id", " AND ".join([VISIBLE, *where]))
+        args = [words_query(db, q), int(see_restricted), *args]
         n = capped_count(db, source, args)
-        rows = db.execute(f"SELECT {EVENT_COLUMNS} {source} ORDER BY f.rank LIMIT ? OFFSET ?",
+        rows = db.execute(f"SELECT {EVENT_COLUMNS} {source} ORDER BY {order} LIMIT ? OFFSET ?",
                           (*args, limit, offset))
         res = {**total_fields(n), "items": [dict(r) for r in rows]}
     return res
@@ -308,6 +370,7 @@ def events(db: sqlite3.Connection, flt: EventFilter, see_restricted: bool, sort:
     Rows come in index order of the sort column (NULLs last either way) with the events' key as the tie-break,
     so a page reads about ``offset + limit`` rows, not every match. A date range is read as its disjoint parts
     (EventFilter.date_parts), each in index order, and the parts merged."""
+    flt = flt.on(db)
     column = EVENT_SORTS.get(sort, "e.start")
     # a common type is found sooner walking the sort column's index than by sorting all its events
     off_type_index = column not in ("e.start", "e.type") and flt.only_type() and is_common_type(db, flt.type)
@@ -428,7 +491,9 @@ def _column_page(db: sqlite3.Connection, column: str, parts: Sequence[Part], des
     def by(col: str) -> str:
         return col if len(parts) == 1 else str(cols.index(col) + 1)
 
-    then = f", {by('e.start')}{desc}" if column == "e.type" else ""
+    # SQLite sorts NULLs first; PostgreSQL is told to, so a type's undated events come where they do on SQLite
+    nulls = (" NULLS LAST" if descending else " NULLS FIRST") if dialect(db) == "postgresql" else ""
+    then = f", {by('e.start')}{desc}{nulls}" if column == "e.type" else ""
     source, args = _union(f"SELECT {', '.join(cols)}", parts, f" AND {column} IS NOT NULL")
     keys = [(r[0], r[1]) for r in db.execute(
         f"{source} ORDER BY {by(column)}{desc}{then}, {by('e.doc_id')}{desc}, {by('e.id')}{desc} LIMIT ? OFFSET ?",
@@ -496,7 +561,7 @@ def outlets(db: sqlite3.Connection, see_restricted: bool, limit: int = 300) -> l
 # ---------------------------------------------------------------------- actor profiles
 
 # VISIBLE on a row's document id, without reading the document: one probe of the restricted list per row
-_VISIBLE_ID = "(? OR {} NOT IN (SELECT doc_id FROM restricted_documents))"
+_VISIBLE_ID = "(? <> 0 OR {} NOT IN (SELECT doc_id FROM restricted_documents))"
 # a profile is visible if a visible report names it (its name came from somewhere)
 PROFILE_VISIBLE = ("EXISTS (SELECT 1 FROM entity_profiles ep JOIN documents d ON d.id = ep.doc_id"
                    f" WHERE ep.profile_id = p.id AND {VISIBLE})")
@@ -697,7 +762,7 @@ AUDIT_FIELDS = ("id", "at", "user", "action", "doc_id", "item_kind", "item_id", 
 def audit(db: sqlite3.Connection, user: str, action: str, doc_id: str, item_kind: str | None,
           item_id: str | None, before: Any, after: Any, comment: str = "") -> None:
     db.execute(
-        "INSERT INTO audit_log (at, user, action, doc_id, item_kind, item_id, before, after, comment)"
+        'INSERT INTO audit_log (at, "user", action, doc_id, item_kind, item_id, before, after, comment)'
         " VALUES (?,?,?,?,?,?,?,?,?)",
         (datetime.now(UTC).isoformat(timespec="seconds"), user, action, doc_id, item_kind, item_id,
          json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False), comment),
@@ -736,7 +801,7 @@ def reviews(db: sqlite3.Connection, doc_id: str) -> dict[tuple[str, str], dict[s
 def set_restricted(db: sqlite3.Connection, doc_id: str, restricted: bool) -> bool:
     """Restrict or release a document; True if that changed anything."""
     if restricted:
-        cur = db.execute("INSERT OR IGNORE INTO restricted_documents VALUES (?)", (doc_id,))
+        cur = db.execute("INSERT INTO restricted_documents VALUES (?) ON CONFLICT DO NOTHING", (doc_id,))
     else:
         cur = db.execute("DELETE FROM restricted_documents WHERE doc_id = ?", (doc_id,))
     return cur.rowcount > 0
