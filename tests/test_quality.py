@@ -28,16 +28,20 @@ FLOORS = {
             "overall": 0.94},
     # six more of our own, annotated before the system saw them (tests/gold_blind): a stand-in for
     # the held-out set, so never tune rules against it; it only tells whether rules generalize
-    "blind": {"entities": 0.92, "located_places": 0.90, "times": 0.95, "quotes": 0.88, "events": 0.80,
-              "overall": 0.91},
+    "blind": {"entities": 0.92, "located_places": 0.90, "times": 0.95, "quotes": 0.95, "events": 0.85,
+              "overall": 0.93},
     # five more, other conflicts and styles, annotated before the system saw them (tests/gold_blind2):
     # the check on rules fitted to the sets above; never tune against it either
-    "blind2": {"entities": 0.92, "located_places": 0.82, "times": 0.97, "quotes": 0.85, "events": 0.64,
-               "overall": 0.85},
+    "blind2": {"entities": 0.92, "located_places": 0.82, "times": 0.97, "quotes": 0.88, "events": 0.75,
+               "overall": 0.88},
     # five more (Nigeria, Myanmar, Cameroon, Yemen, Mozambique), annotated before the system saw them and kept
-    # out of sight while the fixes that came with them were made (tests/gold_blind3): the current check
-    "blind3": {"entities": 0.88, "located_places": 0.84, "times": 0.94, "quotes": 0.80, "events": 0.58,
-               "overall": 0.81},
+    # out of sight while the fixes that came with them were made (tests/gold_blind3)
+    "blind3": {"entities": 0.88, "located_places": 0.84, "times": 0.94, "quotes": 0.95, "events": 0.66,
+               "overall": 0.86},
+    # five more (South Sudan, Philippines, Pakistan, Niger, Libya), annotated before the system saw them and kept
+    # out of sight while the fixes that came with them were made (tests/gold_blind4): the current check
+    "blind4": {"entities": 0.84, "located_places": 0.82, "times": 0.91, "quotes": 0.85, "events": 0.56,
+               "overall": 0.80},
     # the three dev reports in ../shared
     "dev": {"entities": 0.95, "located_places": 0.95, "times": 0.95, "quotes": 0.93, "events": 0.83,
             "overall": 0.94},
@@ -74,6 +78,7 @@ def scorer():
     ("blind", ROOT / "tests/gold_blind/docs", ROOT / "tests/gold_blind/gold"),
     ("blind2", ROOT / "tests/gold_blind2/docs", ROOT / "tests/gold_blind2/gold"),
     ("blind3", ROOT / "tests/gold_blind3/docs", ROOT / "tests/gold_blind3/gold"),
+    ("blind4", ROOT / "tests/gold_blind4/docs", ROOT / "tests/gold_blind4/gold"),
     ("dev", DEV / "docs", DEV / "gold"),
 ])
 def test_extraction_stays_above_its_floors(scorer, name, docs, gold, tmp_path):

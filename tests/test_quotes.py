@@ -369,3 +369,36 @@ def test_what_he_and_she_resolved_to_before_keeps_later_pronouns_apart(record):
     rec = record(text, upto="quotes")
     assert by_text(rec, "The pumps broke").speaker == "Karim Shah"
     assert by_text(rec, "Nobody has come to repair").speaker == "Nadia Rahimi"
+
+
+def test_he_said_never_goes_to_a_capital_standing_for_its_government(record):
+    rec = record('Peter Mensah said he wanted to go home. Talks announced in May collapsed when Kinshasa denied it '
+                 'had asked for mediation.\n\n"We only want the schools open," he said.')
+    assert by_text(rec, "We only want").speaker == "Peter Mensah"
+
+
+def test_she_said_closing_a_paragraph_is_the_woman_that_paragraph_is_about(record):
+    rec = record("The defence minister told parliament in April that the rebels were on the run.\n\n"
+                 "For Mariam Kone, who fled Gao in 2020 and now sells fish in Mopti, the promises sound familiar. "
+                 '"Every year they say the war is over," she said.')
+    assert by_text(rec, "Every year").speaker == "Mariam Kone"
+
+
+def test_partial_quote_goes_to_the_verb_that_frames_it_not_a_nearer_aside(record):
+    rec = record('Rebel commanders said the unit "acted without orders" and that the truce, which the government '
+                 'says is fragile, still holds.')
+    q = by_text(rec, "acted without orders")
+    assert q.speaker is not None and "commanders" in q.speaker
+
+
+def test_who_it_said_is_the_organisation_speaking_not_the_group_just_named(record):
+    rec = record('The Army Command said in a statement that an air strike had killed "four fighters" belonging to '
+                 'the Northern Front, the armed wing of the Liberation Council, who it said had been "planning an '
+                 'attack on the airport".')
+    assert by_text(rec, "planning an attack").speaker == "Army Command"
+
+
+def test_a_name_given_in_a_relative_clause_names_the_witness(record):
+    rec = record('A shopkeeper in Gao, who gave only his first name, Ibrahim, said the market was shelled at dawn. '
+                 '"We heard the planes first," he said.')
+    assert by_text(rec, "We heard the planes").speaker == "Ibrahim"

@@ -18,7 +18,7 @@ from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from eventledger.extract.numbers import numbers_in
-from eventledger.extract.util import entity_at, load_data, place_at, trim
+from eventledger.extract.util import doc_text, entity_at, load_data, place_at, trim
 from eventledger.record import Event, Record, Time
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -103,6 +103,7 @@ class _Lexicon:
     speculation_verbs: frozenset  # "suggested there was some kind of agreement": a guess, not a report
     eyewitness_sources: frozenset  # "residents of villages near X said": X is where it happened, not a source's seat
     place_nouns: dict  # "in the department": the place of that kind named last
+    lemma_fixes: dict  # "retook" -> "retake": irregular forms the small model leaves as they are
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +146,7 @@ def _lex() -> _Lexicon:
         speculation_verbs=frozenset(d["speculation_verbs"]),
         eyewitness_sources=frozenset(d["eyewitness_sources"]),
         place_nouns={k: frozenset(v) for k, v in d["place_nouns"].items()},
+        lemma_fixes=d["lemma_fixes"],
     )
 
 
@@ -336,14 +338,15 @@ class _Cand:
 def _trigger_words() -> frozenset[str]:
     """Every word that can start an event: verb lemmas, verb + object heads, event nouns."""
     lex = _lex()
-    return frozenset(lex.verbs) | frozenset(lex.verb_objects) | frozenset(lex.nouns)
+    return frozenset(lex.verbs) | frozenset(lex.verb_objects) | frozenset(lex.nouns) | frozenset(lex.lemma_fixes)
 
 
 def _key(tok: Token) -> str:
     """Lemma, reading through editorial brackets in quotes ("retreat[ed]" -> "retreat")."""
     if "[" in tok.text and tok.text.index("[") > 2:
         return tok.text.split("[")[0].lower()
-    return tok.lemma_.lower()
+    lemma = tok.lemma_.lower()
+    return _lex().lemma_fixes.get(lemma, lemma)
 
 
 def _is_person(tok: Token | None, idx: _Index) -> bool:
@@ -402,7 +405,20 @@ def _weapon_user(weapon: Token) -> Token | None:
                 return by
         if c.dep_ == "poss":
             return c
-    return None
+    return _national(weapon, weapon=True)
+
+
+def _national(noun: Token, weapon: bool = False) -> Token | None:
+    """'a US drone strike', 'Russian warplanes', 'government shelling of Ariha': the state or side named by a
+    modifier is who did it (only a state, nationality or government: 'a tribal clash' names nobody)."""
+    mods = [c for c in noun.children if c.dep_ in ("amod", "compound")]
+    mods += [g for c in mods if c.dep_ == "compound" for g in c.children if g.dep_ in ("amod", "compound")]
+    # "army shelling" and "a military jet" name the army; "a military campaign" only says what kind
+    return next((m for m in mods if m.ent_type_ in ("NORP", "GPE")
+                 or (weapon or m.dep_ == "compound") and m.lower_ in _STATE_WORDS), None)
+
+
+_STATE_WORDS = frozenset({"government", "regime", "army", "military"})
 
 
 def _of_object(tok: Token) -> Token | None:
@@ -494,12 +510,16 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
     if _names_people(tok):
         return None
     for entry in lex.verb_objects.get(key, ()):
-        if "particle" in entry and not any(
-            c.dep_ == "prt" and c.lower_ == entry["particle"] for c in tok.children
+        if "particle" in entry and not any(  # "had taken back the village": "back" comes parsed as an adverb
+            c.dep_ in ("prt", "advmod") and c.lower_ == entry["particle"] for c in tok.children
         ):
             continue
         if "prep" in entry and not any(
             c.dep_ in ("prep", "prt") and c.lower_ == entry["prep"] for c in tok.children
+        ):
+            continue
+        if "prep_objects" in entry and not any(  # "set the houses on fire"
+            o.lemma_.lower() in entry["prep_objects"] for _, o in _prep_objects(tok, (entry["prep"],))
         ):
             continue
         if "complement_verbs" in entry and not any(
@@ -695,7 +715,7 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
         actor = actor or tok.head
         head = tok.head
         return _Cand(tok, entry["type"], entry.get("mode"), head, True, actor, target)
-    wide = entry.get("with_complement", False)
+    wide = entry.get("with_complement", False) or entry["type"] == "REQUEST"  # what was asked is the point
     return _Cand(tok, entry["type"], entry.get("mode"), head, False, actor, target, wide=wide)
 
 
@@ -779,9 +799,19 @@ def _carries_aid(noun: Token) -> bool:
     return False
 
 
+def _bare_gerund(tok: Token) -> bool:
+    """'Fighting between the two groups intensified in March', 'since fighting between ... intensified': the
+    small model reads an '-ing' noun opening a sentence or following a preposition as a verb; with no subject,
+    auxiliary or object of its own it names the event."""
+    return tok.tag_ == "VBG" and (tok.dep_ in ("ROOT", "nsubj", "csubj") and tok.i == tok.sent.start
+                                  or tok.dep_ == "pcomp") \
+        and not any(c.dep_ in ("nsubj", "aux", "dobj") for c in tok.children)
+
+
 def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
     lex = _lex()
-    if tok.pos_ != "NOUN" and not (tok.pos_ in ("ADJ", "PROPN") and tok.dep_ in ("pobj", "dobj", "nsubj")):
+    if tok.pos_ != "NOUN" and not (tok.pos_ in ("ADJ", "PROPN") and tok.dep_ in ("pobj", "dobj", "nsubj")) \
+            and not _bare_gerund(tok):
         return None
     key = tok.lemma_.lower()
     entry = lex.nouns.get(key) or lex.nouns.get(tok.lower_)
@@ -824,6 +854,8 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
         actor = _subject(light) if not _passive(light) else _agent(light)
         if isinstance(actor, Token) and actor.i == anchor.i:
             actor = _agent(light)
+    if actor is None:
+        actor = _national(tok)
     target = _anti_target(tok) or _anti_target(anchor)
     mutual = entry["type"] in ("AGREE", "CONSULT", "COOPERATE") or entry.get("mutual", False)
     sides = None
@@ -854,6 +886,7 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
                 break
     if actor is None and target is None and place_hint is None and not (
         entry.get("standalone") or entry.get("needs_aid_cargo") or proposal
+        or (mutual and _prep_objects(tok, ("between",)))  # "fighting between the two groups": sides unnamed
     ):
         return None
     if (
@@ -917,6 +950,14 @@ def _core_length(np: Token) -> int:
     return n
 
 
+def _long_aside(subj: Token) -> bool:
+    """'The M23, which Congo, the UN and Western governments say is backed by Rwanda, seized ...': a subject
+    whose relative clause or apposition runs longer than the clause's own subject limit would bury the event
+    in its evidence; the clause is quoted from its verb (the actor field still names who)."""
+    return any(t.dep_ in ("relcl", "appos", "acl") and t.head.i == subj.i
+               and t.right_edge.i - t.left_edge.i + 1 > _MAX_SUBJECT_TOKENS for t in subj.children)
+
+
 def _clause_range(head: Token, triggers: _Triggers, wide: bool = False) -> tuple[int, int]:
     """Tokens of the clause headed by ``head``: its own arguments, not other clauses or asides.
 
@@ -929,7 +970,7 @@ def _clause_range(head: Token, triggers: _Triggers, wide: bool = False) -> tuple
         conditional = c.dep_ == "advcl" and any(
             m.dep_ == "mark" and m.lower_ in _lex().modality["hypothetical_marks"] for m in c.children
         )
-        own = wide and c.dep_ in ("ccomp", "xcomp")
+        own = wide and (c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "advcl" and _infinitive(c)))
         if (
             c.dep_ in _EXCLUDED_CLAUSE_DEPS
             and not (conditional or own)
@@ -938,7 +979,7 @@ def _clause_range(head: Token, triggers: _Triggers, wide: bool = False) -> tuple
             c.dep_ == "prep" and c.lower_ == "according"
         ):
             continue
-        if c.dep_ in _SUBJ and _core_length(c) > _MAX_SUBJECT_TOKENS:
+        if c.dep_ in _SUBJ and (_core_length(c) > _MAX_SUBJECT_TOKENS or _long_aside(c)):
             continue
         if c.right_edge.i < first and not conditional:
             continue
@@ -980,11 +1021,62 @@ def _without_trailing_aside(doc: Doc, lo: int, hi: int, trigger: int) -> int:
     return hi
 
 
+def _told_by(cand: _Cand, triggers: _Triggers) -> Token | None:
+    """What a casualty verb gives the toll of, when that is not an event of its own: the clause a result
+    participle hangs on ("A drone dropped explosives on a bus, killing two") or the attack noun it
+    describes ("A second strike, on a minibus outside X, killed eight", parsed as a noun's modifier)."""
+    trig = cand.trigger
+    if cand.nominal or trig.lemma_.lower() not in _lex().casualty_verbs or trig.head.i == trig.i:
+        return None
+    head = trig.head
+    if trig.dep_ == "advcl" and trig.tag_ == "VBG" and head.pos == VERB and head.i not in triggers \
+            and head.i < trig.i:
+        return head
+    if trig.dep_ in ("acl", "relcl") and head.lemma_.lower() in _lex().nouns:
+        return head
+    return None
+
+
+def _infinitive(tok: Token) -> bool:
+    return tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def _purpose(tok: Token) -> bool:
+    """'it was done to blame the fighters', 'a licence to kill children': an aim or an entitlement, not something
+    that happened (a plan or a call to act is told by its own verb: 'plans to attack', 'a call to release')."""
+    if not _infinitive(tok) or _child(tok, *_SUBJ) is not None:
+        return False
+    if tok.dep_ == "advcl":
+        return True
+    return tok.dep_ in ("acl", "relcl") and tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() not in _lex().nouns \
+        and tok.head.lemma_.lower() not in _lex().request_words and tok.head.lemma_.lower() not in _PLAN_NOUNS
+
+
+_PLAN_NOUNS = frozenset({"plan", "plot", "attempt", "bid", "threat", "order", "decision", "effort", "campaign"})
+
+
+def _heading(text: str, tok: Token) -> bool:
+    """A section heading ("Attacks by JNIM", "Drone strikes"): a short line of its own with no finite verb
+    and no closing punctuation names a topic, not an event."""
+    start = text.rfind("\n", 0, tok.idx) + 1
+    end = text.find("\n", tok.idx)
+    end = len(text) if end < 0 else end
+    line = text[start:end].strip()
+    if not line or line[-1] in ".!?:;,\"'”’)" or len(line.split()) > 10 or start == 0:
+        return False
+    return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tok.doc[tok.sent.start:tok.sent.end]
+                   if start <= t.idx < end and t.i != tok.i)  # "Drone strikes" tags its noun as a verb
+
+
 def _evidence(
     doc: Doc, text: str, cand: _Cand, triggers: _Triggers
 ) -> tuple[str, tuple[int, int], tuple[int, int]]:
     lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head, triggers, cand.wide)
     lo, hi = min(lo, cand.trigger.i), max(hi, cand.trigger.i + 1)
+    told = _told_by(cand, triggers)
+    if told is not None:  # the clause or phrase that tells the attack whose toll this verb gives
+        tlo, thi = _np_range(told) if told.pos_ in ("NOUN", "PROPN") else _clause_range(told, triggers)
+        lo, hi = min(lo, tlo), max(hi, thi)
     # a clause never runs across a line break (headlines and captions are parsed with the next line)
     t0 = cand.trigger.idx
     line_start = text.rfind("\n", 0, t0) + 1
@@ -1329,6 +1421,14 @@ def _coordinated_verb(tok: Token) -> bool:
     return tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX")
 
 
+def _tense_shift(tok: Token, host: Token) -> bool:
+    """'seized Rutshuru in late 2022 and has since taken control of the province': a coordinated verb in the
+    perfect after a simple past tells a later, second event."""
+    perfect = {c.i for c in tok.children if c.dep_ == "aux" and c.lemma_ == "have"}
+    return tok.dep_ == "conj" and tok.head.i == host.i and bool(perfect) and not any(
+        c.dep_ == "aux" and c.lemma_ == "have" for c in host.children)
+
+
 def _in_question(tok: Token) -> bool:
     """'How many people were taken?': a question asks whether or how, it does not report an event."""
     sent = tok.sent
@@ -1344,16 +1444,18 @@ def _requested(tok: Token) -> bool:
     has not happened; the request is the event."""
     words = _lex().request_words
     t = tok
-    for _ in range(4):
+    for _ in range(6):
         if t.head.i == t.i:
             return False
         if t.dep_ == "acl" and t.head.lemma_.lower() in words:
             return True
-        if t.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep"):
+        if t.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "conj", "acl") \
+                and not (t.dep_ == "advcl" and _infinitive(t)):  # "calls on X to stop ... and on Y to release"
             return False
+        via = t.dep_
         t = t.head
         if t.lemma_.lower() in words:
-            return True
+            return via != "conj"  # "demanded the release and police arrested 20": a second act, not asked for
     return False
 
 
@@ -1370,6 +1472,44 @@ def _undone(cand: _Cand) -> bool:
 
 def _plural(role: Token | str | None) -> bool:
     return isinstance(role, str) or (role is not None and role.tag_ in ("NNS", "NNPS"))
+
+
+def _pretexts_dropped(cands: list[_Cand]) -> list[_Cand]:
+    """'gathered the men, accused them of feeding the jihadists, and shot 28 of them': an accusation made in
+    the same breath as the harm done (coordinated verbs, one subject) is its pretext, told with it."""
+    harm = {c.trigger.i for c in cands if not c.nominal and c.type in ("ASSAULT", "COERCE")}
+
+    def pretext(c: _Cand) -> bool:
+        t = c.trigger
+        linked = ([t.head] if t.dep_ == "conj" else []) + [ch for ch in t.children if ch.dep_ == "conj"]
+        return c.type == "ACCUSE" and not c.nominal and any(x.i in harm for x in linked)
+
+    return [c for c in cands if not pretext(c)]
+
+
+def _wounded_only(cand: _Cand) -> bool:
+    """'At least 17 people were wounded', '40 people were injured': a passive wounding with no agent, which
+    in a report is the toll of an attack already told, not an attack of its own."""
+    trig = cand.trigger
+    return (not cand.nominal and cand.type == "ASSAULT" and trig.lemma_.lower() in _WOUND_VERBS
+            and _passive(trig) and _agent(trig) is None
+            and not any(c.dep_ == "conj" and c.lemma_.lower() not in _WOUND_VERBS for c in trig.children))
+
+
+_WOUND_VERBS = frozenset({"wound", "injure"})
+
+
+def _tolls_joined(keep: list) -> list:
+    """Each agentless count of wounded joins the latest attack told before it (its numbers), rather than
+    standing as a second attack."""
+    out: list = []
+    for item in keep:
+        prior = next((k for k in reversed(out) if k[0].type == "ASSAULT"), None)
+        if prior is not None and _wounded_only(item[0]):
+            prior[0].numbers.append(item[3])
+            continue
+        out.append(item)
+    return out
 
 
 def _headline_end(rec: Record) -> int | None:
@@ -1404,6 +1544,7 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
     lex = _lex()
     cands: list[_Cand] = []
     triggers_words = _trigger_words()
+    full_text = doc_text(doc)
     for tok in doc:
         if tok.is_punct or tok.is_space:
             continue
@@ -1411,8 +1552,10 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
         if tok.lemma_.lower() not in triggers_words and tok.lower_ not in triggers_words and "[" not in text:
             continue  # most words trigger nothing: skip the lexicon checks (they were a third of the cost)
         cand = _verb_candidate(tok, idx) or _noun_candidate(tok, idx)
-        if cand is not None and not _in_question(tok) and not _requested(tok):
+        if cand is not None and not _in_question(tok) and not _requested(tok) and not _purpose(cand.trigger) \
+                and not _heading(full_text, tok):
             cands.append(cand)
+    cands = _pretexts_dropped(cands)
     triggers: _Triggers = {}
     for cand in cands:
         if not cand.nominal:
@@ -1431,6 +1574,7 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
                 k
                 for k in keep
                 if k[3][0] <= cand.trigger.i < k[3][1]
+                and not _tense_shift(cand.trigger, k[0].trigger)
                 and (
                     _same_event((k[0].type, k[0].mode), (cand.type, cand.mode))
                     or (k[0].type == cand.type and not _coordinated_verb(cand.trigger))
@@ -1445,6 +1589,7 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
             continue
         keep.append(item)
     keep.sort(key=lambda b: b[0].trigger.i)
+    keep = _tolls_joined(keep)
     # a headline retells the lead: its event counts once, from the body where the report tells it in full
     headline = _headline_end(rec)
     if headline:

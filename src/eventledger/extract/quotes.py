@@ -235,6 +235,7 @@ class Analysis:
             self._by_para.setdefault(m.para, []).append(m)
         self.cues = find_cues(doc, self.spk, self.quoted)
         self._cue_pos = [c.start for c in self.cues]
+        self._cue_of_verb = {c.token.i: c for c in self.cues if c.token is not None}
         self.lead = self._lead_sentence()
         self.direct = sorted(self._direct(marked) + self._answers(answers), key=lambda q: q.span)
         direct_spans = sorted(q.span for q in self.direct)
@@ -274,6 +275,9 @@ class Analysis:
         """The cue naming this quote's speaker: right after it ("…,” he said), else the nearest before it in
         the same sentence ("X said: “…”", "according to X, “…”")."""
         text = self.text
+        governing = self._governing(m)
+        if governing is not None:
+            return governing
         ps, pe = self.paras[m.para]
         close = m.end + 1 if m.end < len(text) and text[m.end] in _CLOSE + '"“’' else m.end
         r_start = close
@@ -299,6 +303,24 @@ class Analysis:
         for cue in reversed(left):
             if cue.speaker is not None:
                 return cue
+        return None
+
+    def _governing(self, m: Marked) -> Cue | None:
+        """The reporting verb a quote opening mid-sentence is the complement of ("its negotiators said the
+        front "acted without orders" and ..., the government says, ..."): the sentence's grammar names the
+        speaker, before any cue that merely stands nearer."""
+        if self.text[:m.start].rstrip(" \t\r\n\"'“‘«")[-1:] in (".", "!", "?", ":", ""):
+            return None  # a quote opening its own sentence or paragraph: the usual cues decide
+        sp = self.doc.char_span(m.start, m.start + 1, alignment_mode="expand")
+        if sp is None or not len(sp):
+            return None
+        tok = sp[0]
+        for anc in tok.ancestors:
+            if anc.idx >= m.start:
+                continue  # a verb inside the quote or after it is not what frames it
+            cue = self._cue_of_verb.get(anc.i)
+            if cue is not None:
+                return cue if cue.speaker is not None else None
         return None
 
     def _direct(self, marked: list[Marked]) -> list[Quote]:

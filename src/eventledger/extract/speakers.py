@@ -98,8 +98,13 @@ class Speakers:
                           if _is_subject(doc, m.span))
         # someone named inside a quote is not who "he said" after it means: the speaker named them
         self._persons = [(s, e, ent) for s, e, ent in subjects if ent.type == "PERSON" and not inside(quoted, s)]
+        # any mention of a person, subject or not ("For Amina, ... the promises sound familiar"): the
+        # paragraph's own person is who a "she said" closing it means, before anyone earlier in the story
+        self._mentioned = sorted((m.span[0], m.span[1], e) for e in self._entities if e.type == "PERSON"
+                                 for m in e.mentions if not inside(quoted, m.span[0]))
         self._orgs = [(s, e, ent) for s, e, ent in subjects if ent.type == "ORG"]
         self._reports: list[tuple[int, Speaker]] = []  # cited reports, resolved to their source
+        self._places = sorted(m.span for p in rec.places for m in p.mentions)
         self._gender = _genders(doc, [e for e in self._entities if e.type == "PERSON"], quoted)
         self._learned: dict[str, str] = {}  # name -> gender of a "he"/"she" that resolved to it
 
@@ -164,8 +169,11 @@ class Speakers:
                 return Speaker(name=prior.name, span=prior.span, entity=prior.entity, named=True,
                                confidence=conf * 0.7, gender=prior.gender or gender)
         plural = head.tag_ in ("NNS", "NNPS") or low in lex["group_nouns"]
+        # a place or organisation standing for its government ("Yaoundé denied ...") is what a later "it"
+        # means, never "he"
         human = (head.lemma_.lower() not in lex["source_nouns"] or head.lemma_.lower() in _HUMAN_SOURCES) \
-            and not _institution(head)
+            and not _institution(head) and head.ent_type_ not in _NOT_PERSON_LABELS \
+            and not inside(self._places, head.idx)
         return Speaker(name=name, span=(s, e), plural=plural, named=head.pos_ == "PROPN", confidence=conf,
                        human=human, gender=None if plural else gender)
 
@@ -188,6 +196,8 @@ class Speakers:
             return True
         if root.dep_ == "appos" and (root.head.i == head.i or root.head.head.i == head.i):
             return True
+        if root.dep_ == "appos" and root.head.lemma_.lower() == "name":
+            return True  # "a local activist, who gave only his first name, Mahmoud,": the activist is Mahmoud
         if root.head.i == head.i and root.i < head.i and head.lemma_.lower() in self.lexicon["outlet_nouns"]:
             return True  # "the official SANA news agency": a name before "agency" is the agency's name
         return bool(_INTRODUCED.search(self.text[max(head.idx, span[0] - 30):span[0]]))
@@ -229,9 +239,10 @@ class Speakers:
     def subject_of(self, verb: Token) -> Token | None:
         """The subject of a reporting verb; participles ("..., adding that") borrow their head's."""
         for _ in range(3):
-            subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
-            if subj is not None:
-                return subj
+            # "the brigades, who it said had been ...": the relative pronoun is the reported clause's subject
+            subjs = sorted((c for c in verb.children if c.dep_ in _SUBJ), key=lambda c: c.lower_ in _RELATIVE)
+            if subjs:
+                return subjs[0]
             if verb.dep_ in ("advcl", "conj", "xcomp", "pcomp") and verb.head is not verb:
                 verb = verb.head if verb.dep_ != "pcomp" else verb.head.head
                 continue
@@ -260,6 +271,13 @@ class Speakers:
                     break
                 if s > best_pos and (sp := self.named(ent, (s, e))) and self._agrees(sp, gender):
                     best_pos, best = s, sp
+            para = self.text.rfind("\n", 0, pos) + 1
+            if best_pos < para:
+                for s, e, ent in self._mentioned:
+                    if s >= pos:
+                        break
+                    if s >= para and (sp := self.named(ent, (s, e))) and self._agrees(sp, gender):
+                        best = sp
         return best
 
     def _agrees(self, sp: Speaker, gender: str | None) -> bool:
@@ -283,7 +301,12 @@ class Speakers:
         low = tok.lower_
         lex = self.lexicon
         if low in lex["neuter"]:
-            sp = self.latest_org(tok.idx)
+            # "X said ... Y, who it said had been ...": an "it" that speaks is the organisation already speaking
+            # in this paragraph, not one merely named since
+            start = self.text.rfind("\n", 0, tok.idx) + 1 if tok.head.lemma_.lower() in lex["speech"] \
+                else tok.sent.start_char
+            sp = next((s for p, s in reversed(self.history) if start <= p < tok.idx and not s.human
+                       and not s.plural), None) or self.latest_org(tok.idx)
         elif low in lex["singular"]:
             sp = self.latest(tok.idx, plural=False, gender=lex["gender_pronouns"].get(low))
         elif low in lex["plural"]:
@@ -296,13 +319,15 @@ class Speakers:
         if sp.named and not sp.plural and gender:
             self._learned.setdefault(sp.name, gender)  # "Y said ..." then "she added": Y is a woman
         return Speaker(name=sp.name, span=sp.span, entity=sp.entity, plural=sp.plural, named=sp.named,
-                       confidence=conf * 0.75, gender=gender)
+                       confidence=conf * 0.75, human=sp.human, gender=gender)
 
     def cite_report(self, pos: int, speaker: Speaker) -> None:
         """Remember a cited report's source so that a later "the report says" resolves to it."""
         self._reports.append((pos, speaker))
 
 
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_NOT_PERSON_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _HUMAN_SOURCES = frozenset({"official", "spokesman", "spokeswoman", "spokesperson", "witness", "activist",
                             "resident"})
 
