@@ -381,3 +381,29 @@ def test_a_village_named_with_a_place_word_is_no_entity_anywhere(record):
 def test_accented_demonym_is_no_person(record):
     found = ents(record, "The Burkinabè authorities said the convoy had reached the town.")
     assert all(e.name != "Burkinabè" for e in found)
+
+
+def test_centre_for_names_are_organisations_not_facilities(record):
+    found = ents(record, "A report published in May by the Centre for Highland Studies, a group based in Bamenda, "
+                         "found that 40 teachers had been abducted.")
+    centre = by_name(found, "Centre for Highland Studies")
+    assert centre is not None and centre.type == "ORG"
+
+
+def test_unfamiliar_name_opening_a_paragraph_beside_a_person_noun_is_a_person(record):
+    text = ("The camp was quiet by morning.\n\nAbubakar Lawan Kyari, a spokesman for the state government, "
+            "put the toll at 23.")
+    person = by_name(ents(record, text), "Abubakar Lawan Kyari")
+    assert person is not None and person.type == "PERSON"
+
+
+def test_name_with_a_word_like_say_after_said_is_a_person(record):
+    found = ents(record, "\"The evidence is clear,\" said Naw Htoo Say Moo, the group's researcher.")
+    person = by_name(found, "Naw Htoo Say Moo")
+    assert person is not None and person.type == "PERSON"
+
+
+def test_a_village_paired_with_a_town_is_no_person(record):
+    text = ("Residents of Buthidaung and Zawlaykan told researchers that men were taken. "
+            "\"They took my sons,\" said a woman from Zawlaykan.")
+    assert by_name(ents(record, text), "Zawlaykan") is None

@@ -210,3 +210,55 @@ def test_a_place_word_closing_an_organisation_name_is_no_place(record):
                                 "Mogadishu.")
     assert "Mogadishu" in found
     assert not any("Mission" in p.name for p in rec.places)
+
+
+def test_dateline_state_is_the_us_state_and_the_outlet_is_no_place(record):
+    _, found = places(record, "TAMPA, Florida (Bay Wire) — Officials said the storm hit the coast on Monday.")
+    assert found["Florida"].feature == "admin1" and found["Florida"].country == "US"
+    assert found["Tampa"].country == "US" and "Bay" not in found
+
+
+def test_dateline_city_stays_the_city_beside_its_province(record):
+    text = ("KHERSON, Ukraine (Wire) — A drone hit a bus in Kherson on Tuesday. Shelling in Kherson province "
+            "killed three people, officials said.")
+    rec, _ = places(record, text)
+    kinds = {p.feature for p in rec.places if p.name == "Kherson"}
+    assert kinds == {"city", "admin1"}
+
+
+def test_hyphenated_region_names_resolve_without_their_region_word(record):
+    _, found = places(record, "Separatists in Cameroon's North-West and South-West regions burned schools.")
+    assert found["North-West"].country == "CM" and found["North-West"].feature == "admin1"
+    assert found["South-West"].country == "CM"
+
+
+def test_neighbourhood_missing_from_gazetteer_takes_its_city_point(record):
+    text = ("Gunmen burned stalls in Kalakoro, a neighbourhood of Port-au-Prince, on Monday, Haitian police said. "
+            "Later they raided the village of Tibbou, north of Djibo, in Burkina Faso.")
+    _, found = places(record, text)
+    assert found["Kalakoro"].country == "HT" and abs(found["Kalakoro"].lat - found["Port-au-Prince"].lat) < 0.01
+    assert found["Tibbou"].country == "BF" and found["Tibbou"].lat is not None
+
+
+def test_a_person_named_in_full_is_no_place_by_surname(record):
+    text = "Emmanuel Ngwa Tanjong, 41, taught in Cameroon. Soldiers came later, Tanjong said."
+    _, found = places(record, text)
+    assert "Tanjong" not in found
+
+
+def test_a_town_introduced_as_small_is_the_storys_not_a_foreign_namesake(record):
+    text = ("Insurgents in Mozambique held Mocímboa da Praia for a year. In March they stormed Palma, a town near "
+            "the coast, killing dozens.")
+    _, found = places(record, text)
+    assert found["Palma"].country == "MZ" and found["Palma"].lat is None
+
+
+def test_unknown_town_paired_with_a_placed_town_shares_its_country(record):
+    text = "Fighters in Myanmar attacked Sittwe. Residents of Buthidaung and Zawlaykan said the army shelled them."
+    _, found = places(record, text)
+    assert found["Zawlaykan"].country == "MM" and found["Zawlaykan"].precision == "country"
+
+
+def test_apostrophe_place_names_are_places(record):
+    _, found = places(record, "Refugees arrived in Cox's Bazar, Bangladesh, after fleeing Myanmar.")
+    assert found["Cox's Bazar"].country == "BD"

