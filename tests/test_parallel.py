@@ -84,8 +84,12 @@ def pool():
 
 @pytest.fixture(scope="module")
 def cluster():
+    """Stands in for a remote cluster, its workers started with the settings the README recommends."""
+    dask = pytest.importorskip("dask")
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with dask.config.set(parallel.DASK_CONFIG):
+        c = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with c:
         yield c
 
 
@@ -169,6 +173,24 @@ def test_an_interrupted_ingest_is_completed_by_a_rerun_without_duplicates(worker
     assert (again.ingested, again.duplicates) == (11, 5)
     assert len(set(stored(db))) == 16
     assert check_file(db).ok
+
+
+def worker_settings() -> tuple[str | None, bool]:
+    """Run on a Dask worker: its malloc trim threshold and whether its sampling profiler is on."""
+    import dask
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_a_local_dask_cluster_stores_the_same_records_and_its_workers_run_lean(reports, serial, tmp_path):
+    """Dask's default malloc trimming and sampling profiler made its workers a fifth slower than the pool (issue #6)."""
+    db = tmp_path / "ledger.db"
+    with parallel.Workers(2, parallel.LOCAL, batch_size=BATCH) as workers, Store(db) as store:
+        summary = run(store, ingest.read_all([str(reports)]), executor=workers)
+        settings = workers._client.run(worker_settings)
+    assert summary.ingested == 16 and stored(db) == serial
+    assert workers.where == "on a local Dask cluster of 2 worker processes"
+    assert set(settings.values()) == {(None, False)}
 
 
 def test_a_small_ingest_starts_no_workers(tmp_path):

@@ -36,6 +36,19 @@ Output = tuple[RawDocument, Record] | IngestError
 # One numpy/BLAS thread per worker, as Dask's nanny sets for its workers: the processes are the
 # parallelism, and more BLAS threads than cores only spin (measured: +10% CPU per document)
 SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+# Dask settings for our workers, which spend their time in spaCy (measured on 2 workers, issue #6):
+# - Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, and setting any malloc threshold
+#   turns off glibc's sliding mmap threshold: every array spaCy makes over 128 KiB is then mmap'ed,
+#   page-faulted and unmapped again, +15 ms system CPU per document (also in one plain process);
+#   None drops the variable, leaving glibc's defaults, as in the local pool
+# - the sampling profiler stops the task thread every 10 ms to walk its stack: +4 ms CPU per document
+# - the event loop's health tick (every 20 ms), memory monitor (100 ms) and system monitor (500 ms) take
+#   the GIL from the task thread: +3 ms; once a second still catches a blocked loop or a runaway worker
+DASK_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+               "distributed.worker.profile.enabled": False,
+               "distributed.admin.tick.interval": "1s",
+               "distributed.worker.memory.monitor-interval": "1s",
+               "distributed.admin.system-monitor.interval": "1s"}
 
 
 class WorkerError(Exception):
@@ -200,11 +213,13 @@ class Workers:
                                       initializer=_start_local_worker, initargs=(self.load,))
 
     def _connect(self) -> int:
+        import dask
         from distributed import Client, LocalCluster
 
         if self.cluster == LOCAL:
-            self._local_cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                               dashboard_address=None)
+            with dask.config.set(DASK_CONFIG):  # each nanny keeps the config it was made with, for restarts too
+                self._local_cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                                   dashboard_address=None)
             self._client = Client(self._local_cluster)
         else:
             try:
