@@ -606,3 +606,82 @@ def test_a_long_relative_clause_on_the_subject_stays_out_of_the_evidence(record)
                                "paid by a neighbouring state, seized the town of Kalehe in May."), "COERCE")
     assert ev.evidence.startswith("seized the town of Kalehe")
     assert ev.actor == "militia"
+
+
+def test_abduction_is_an_assault_on_its_victims_as_plover_codes_it(record):
+    ev = one(events_of(record, "Gunmen abducted eight women near the well on Friday."), "ASSAULT")
+    assert ev.mode == "abduct" and ev.target == "women"
+
+
+def test_two_coercions_of_one_subject_with_a_forced_task_make_one_event(record):
+    evs = events_of(record, "The Kivu Army detained hundreds of men and forced some of them to carry supplies.")
+    assert len(evs) == 1 and evs[0].type == "COERCE"
+    assert evs[0].evidence.endswith("to carry supplies")
+
+
+@pytest.mark.parametrize("text", [
+    "The Lion Front, a rebel group that has fought the government for more than 15 years, issued a statement.",
+    "The town has faced a rebel offensive since early 2021.",
+    "Since 2017, fighting between the army and separatists has killed more than 6,000 people.",
+    "Civilians are paying the price of a war fought on two fronts.",
+])
+def test_the_course_of_a_whole_war_is_background_not_an_event(record, text):
+    assert [e.type for e in events_of(record, text) if e.type == "ASSAULT"] == []
+
+
+def test_a_toll_since_a_date_by_named_attackers_stays_an_event(record):
+    ev = one(events_of(record, "Drones launched from the river bank have killed at least 50 civilians since July."),
+             "ASSAULT")
+    assert ev.target == "civilians"
+
+
+def test_attacks_a_monitor_documented_are_told_with_its_clause(record):
+    ev = one(events_of(record, "The Coastal Monitor documented 14 air strikes by the army on villages in Kivu."),
+             "ASSAULT")
+    assert ev.evidence.startswith("The Coastal Monitor documented") and ev.actor == "army"
+
+
+def test_people_forced_to_flee_are_a_retreat_befalling_them(record):
+    ev = one(events_of(record, "In February, an offensive in Pemba forced more than 60,000 people to flee."),
+             "RETREAT")
+    assert ev.target == "people"
+    assert [e for e in events_of(record, "An offensive in Pemba forced 60,000 people to flee.")
+            if e.type == "COERCE"] == []
+
+
+def test_fleeing_that_sets_the_scene_is_no_event_and_a_time_clause_keeps_its_own(record):
+    scene = events_of(record, "The soldiers came two days later, when most of the residents had already fled.")
+    assert all(e.type != "RETREAT" for e in scene)
+    evs = events_of(record, "More than 1,200 people have fled the valley since fighting between the two armed "
+                            "groups intensified in September.")
+    assert sorted(e.type for e in evs) == ["ASSAULT", "RETREAT"]
+
+
+
+def test_wounded_taken_to_hospital_is_the_toll_of_the_attack_told_before(record):
+    evs = events_of(record, "A car bomb exploded at a checkpoint in Kassala on Monday, killing six soldiers. "
+                            "At least 15 people were wounded and taken to the city hospital.")
+    assert len([e for e in evs if e.type == "ASSAULT"]) == 1
+
+
+def test_coordinated_participles_share_the_passive_and_its_agent(record):
+    ev = one(events_of(record, "The men were beaten and shot by soldiers."), "ASSAULT")
+    assert ev.actor == "soldiers" and ev.target == "men"
+    killed = [e for e in events_of(record, "Teachers who defy the rebels have been beaten and killed.")
+              if e.type == "ASSAULT"]
+    assert killed and all(e.actor != "Teachers" for e in killed)
+
+
+def test_who_among_the_detained_stays_in_the_evidence(record):
+    text = "A police colonel said two suspects were arrested on Sunday, one of them a 16-year-old."
+    ev = one(events_of(record, text), "COERCE")
+    assert ev.evidence.endswith("one of them a 16-year-old")
+
+
+def test_shooting_down_drones_is_an_attack_on_them_but_not_on_a_proposal(record):
+    ev = one(events_of(record, "Government forces shot down two explosive-laden drones over the city on Monday."),
+             "ASSAULT")
+    assert ev.actor == "Government forces" and "drones" in ev.target
+    assert events_of(record, "The council shot down the proposal on Monday.") == []
+    assert events_of(record, "Police intercepted a phone call from the mayor.") == []
+

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.symbols import AUX, VERB
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from eventledger.extract.numbers import numbers_in
 from eventledger.extract.util import doc_text, entity_at, load_data, place_at, trim
@@ -104,6 +104,8 @@ class _Lexicon:
     eyewitness_sources: frozenset  # "residents of villages near X said": X is where it happened, not a source's seat
     place_nouns: dict  # "in the department": the place of that kind named last
     lemma_fixes: dict  # "retook" -> "retake": irregular forms the small model leaves as they are
+    standing: dict  # "has fought the government for 15 years": a war's course, not one event
+    tally_verbs: frozenset  # "documented 14 air strikes": a monitor's count, told in its clause
 
 
 @lru_cache(maxsize=1)
@@ -147,6 +149,8 @@ def _lex() -> _Lexicon:
         eyewitness_sources=frozenset(d["eyewitness_sources"]),
         place_nouns={k: frozenset(v) for k, v in d["place_nouns"].items()},
         lemma_fixes=d["lemma_fixes"],
+        standing={k: frozenset(v) for k, v in d["standing"].items()},
+        tally_verbs=frozenset(d["tally_verbs"]),
     )
 
 
@@ -430,6 +434,14 @@ def _of_object(tok: Token) -> Token | None:
     return None
 
 
+def _object_word(verb: Token) -> str | None:
+    """The object's noun, through a count: 'shot down 42 of 57 drones' -> 'drone'."""
+    obj = _patient(verb)
+    if obj is not None and (obj.like_num or obj.lemma_.lower() in _lex().quantifiers):
+        obj = _of_object(obj) or obj
+    return obj.lemma_.lower() if obj is not None else None
+
+
 def _child(tok: Token, *deps: str) -> Token | None:
     for c in tok.children:
         if c.dep_ in deps:
@@ -460,7 +472,11 @@ def _patient(verb: Token) -> Token | None:
 
 
 def _passive(verb: Token) -> bool:
-    return (_child(verb, "nsubjpass", "auxpass") is not None) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+    """'were kidnapped, beaten and killed': a bare participle coordinated with a passive shares its voice."""
+    if _child(verb, "nsubjpass", "auxpass") is not None or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
+        return True
+    return (verb.dep_ == "conj" and verb.tag_ == "VBN" and _child(verb, "nsubj", "aux") is None
+            and verb.head.i < verb.i and _passive(verb.head))
 
 
 def _subject(verb: Token) -> Token | None:
@@ -497,8 +513,17 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _agent(verb: Token) -> Token | None:
+    """'by X', also when told once for coordinated participles: 'were beaten and shot by soldiers'."""
     for _, o in _prep_objects(verb, ("by",)):
         return o
+    if not _passive(verb):
+        return None
+    shared = [c for c in verb.children if c.dep_ == "conj" and c.tag_ == "VBN" and _passive(c)]
+    if verb.dep_ == "conj" and _passive(verb.head):
+        shared.append(verb.head)
+    for other in shared:
+        for _, o in _prep_objects(other, ("by",)):
+            return o
     return None
 
 
@@ -531,6 +556,8 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
             continue
         if entry.get("needs") == "object" and _patient(tok) is None:
             continue
+        if "needs_object_word" in entry and _object_word(tok) not in entry["needs_object_word"]:
+            continue  # "shot down two drones", not "shot down the proposal"
         if "objects" in entry:
             obj = _patient(tok)
             if (
@@ -573,6 +600,8 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
         return None
     if needs == "no_person_object" and _is_person(patient, idx):
         return None
+    if needs == "own_clause" and tok.dep_ in ("advcl", "relcl", "acl"):
+        return None
     if entry.get("not_kin_subject"):  # "my husband took our daughters to the stream" is no abduction
         subj = _subject(tok)
         if subj is not None and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subj.children):
@@ -585,9 +614,7 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
         ag = _agent(tok) or _subject(tok)
         if ag is None or ag.lemma_.lower() not in entry["needs_agent_word"]:
             return None
-    if "needs_object_word" in entry and (
-        patient is None or patient.lemma_.lower() not in entry["needs_object_word"]
-    ):
+    if "needs_object_word" in entry and _object_word(tok) not in entry["needs_object_word"]:
         return None
     if _is_person(patient, idx) and "person_mode" in entry:
         return {**entry, "type": entry.get("person_type", entry["type"]), "mode": entry["person_mode"]}
@@ -636,6 +663,10 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
     entry = _verb_entry(tok, idx)
     if entry is None:
         return None
+    if entry["type"] == "COERCE" and entry.get("needs") == "person" and any(
+        c.dep_ == "xcomp" and (_verb_entry(c, idx) or {}).get("type") == "RETREAT" for c in tok.children
+    ):
+        return None  # "forced 60,000 people to flee": the flight is the event, the force how it came about
     lex = _lex()
     passive = _passive(tok)
     subj = None if passive else _subject(tok)
@@ -971,6 +1002,7 @@ def _clause_range(head: Token, triggers: _Triggers, wide: bool = False) -> tuple
             m.dep_ == "mark" and m.lower_ in _lex().modality["hypothetical_marks"] for m in c.children
         )
         own = wide and (c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "advcl" and _infinitive(c)))
+        own = own or (c.dep_ in ("advcl", "appos") and _partitive(head.doc[c.left_edge.i : c.right_edge.i + 1]))
         if (
             c.dep_ in _EXCLUDED_CLAUSE_DEPS
             and not (conditional or own)
@@ -1015,10 +1047,16 @@ def _without_trailing_aside(doc: Doc, lo: int, hi: int, trigger: int) -> int:
         if aside is None or aside.right_edge.i != hi - 1 or aside.left_edge.i <= lo:
             return hi
         cut = aside.left_edge.i
-        if doc[cut - 1].text not in (",", "(", "-", "–", "—"):
+        if doc[cut - 1].text not in (",", "(", "-", "–", "—") or _partitive(doc[cut : hi]):
             return hi
         hi = cut - 1
     return hi
+
+
+def _partitive(aside: Span) -> bool:
+    """', one of them a 16-year-old', ', most of them women': who among the victims, part of what happened."""
+    words = [t.lower_ for t in aside[:4]]
+    return any(w == "of" and nxt in ("them", "whom") for w, nxt in zip(words, words[1:], strict=False))
 
 
 def _told_by(cand: _Cand, triggers: _Triggers) -> Token | None:
@@ -1071,7 +1109,12 @@ def _heading(text: str, tok: Token) -> bool:
 def _evidence(
     doc: Doc, text: str, cand: _Cand, triggers: _Triggers
 ) -> tuple[str, tuple[int, int], tuple[int, int]]:
-    lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head, triggers, cand.wide)
+    if cand.nominal and cand.head.dep_ == "dobj" and cand.head.head.lemma_.lower() in _lex().tally_verbs:
+        # "a monitor documented 14 air strikes by the army on villages ... that killed 62": the parse hangs
+        # the strikes' places and toll on the verb, so the count is told by the whole clause
+        lo, hi = _clause_range(cand.head.head, triggers)
+    else:
+        lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head, triggers, cand.wide)
     lo, hi = min(lo, cand.trigger.i), max(hi, cand.trigger.i + 1)
     told = _told_by(cand, triggers)
     if told is not None:  # the clause or phrase that tells the attack whose toll this verb gives
@@ -1429,6 +1472,10 @@ def _tense_shift(tok: Token, host: Token) -> bool:
         c.dep_ == "aux" and c.lemma_ == "have" for c in host.children)
 
 
+# "fled since fighting intensified", "retreated after the attack": a time phrase tells a second event
+_TIME_PREPS = frozenset({"since", "after", "before", "until", "following"})
+
+
 def _in_question(tok: Token) -> bool:
     """'How many people were taken?': a question asks whether or how, it does not report an event."""
     sent = tok.sent
@@ -1457,6 +1504,42 @@ def _requested(tok: Token) -> bool:
         if t.lemma_.lower() in words:
             return via != "conj"  # "demanded the release and police arrested 20": a second act, not asked for
     return False
+
+
+def _lasting(verb: Token) -> bool:
+    """'since 2017', 'for more than 15 years': the verb tells a stretch of time, not a moment."""
+    units = _lex().standing["duration_units"]
+    return any(
+        c.dep_ == "prep" and (c.lower_ == "since" or (c.lower_ == "for" and o.lemma_.lower() in units))
+        for c in verb.children
+        for o in c.children
+        if o.dep_ == "pobj"
+    )
+
+
+def _standing(cand: _Cand) -> bool:
+    """'the group that has fought the government for 15 years', 'the town has faced an offensive since 2021',
+    'since 2017 the fighting has killed 6,000', 'a war fought on two fronts': the course of a whole conflict,
+    told as background, is no event an analyst can date or place (a perfect with 'since' that tells a toll
+    of particular attackers, 'drones have killed 50 since July', stays)."""
+    lex = _lex()
+    st = lex.standing
+    trig = cand.trigger
+    if cand.nominal:
+        if trig.dep_ != "dobj":
+            return False
+        verb = trig.head
+    else:
+        verb = trig
+    lemma = verb.lemma_.lower()
+    if not cand.nominal and trig.dep_ == "acl" and lemma in st["verbs"]:
+        return trig.head.lemma_.lower() in st["conflict_nouns"]
+    subj = _child(verb, "nsubj")
+    toll = lemma in lex.casualty_verbs and subj is not None and (
+        subj.lemma_.lower() in st["conflict_nouns"] or subj.lower_ in st["conflict_nouns"])  # "fighting" -> "fight"
+    if lemma not in st["verbs"] and not toll:
+        return False
+    return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children) and _lasting(verb)
 
 
 def _undone(cand: _Cand) -> bool:
@@ -1488,12 +1571,14 @@ def _pretexts_dropped(cands: list[_Cand]) -> list[_Cand]:
 
 
 def _wounded_only(cand: _Cand) -> bool:
-    """'At least 17 people were wounded', '40 people were injured': a passive wounding with no agent, which
-    in a report is the toll of an attack already told, not an attack of its own."""
+    """'At least 17 people were wounded', '40 people were injured and taken to hospital': a passive wounding
+    with no agent, which in a report is the toll of an attack already told, not an attack of its own (one
+    coordinated with a killing, 'were killed and wounded', tells the attack's own toll)."""
     trig = cand.trigger
+    deadly = _lex().casualty_verbs - _WOUND_VERBS
     return (not cand.nominal and cand.type == "ASSAULT" and trig.lemma_.lower() in _WOUND_VERBS
             and _passive(trig) and _agent(trig) is None
-            and not any(c.dep_ == "conj" and c.lemma_.lower() not in _WOUND_VERBS for c in trig.children))
+            and not any(c.dep_ == "conj" and c.lemma_.lower() in deadly for c in trig.children))
 
 
 _WOUND_VERBS = frozenset({"wound", "injure"})
@@ -1553,12 +1638,14 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
             continue  # most words trigger nothing: skip the lexicon checks (they were a third of the cost)
         cand = _verb_candidate(tok, idx) or _noun_candidate(tok, idx)
         if cand is not None and not _in_question(tok) and not _requested(tok) and not _purpose(cand.trigger) \
-                and not _heading(full_text, tok):
+                and not _heading(full_text, tok) and not _standing(cand):
             cands.append(cand)
     cands = _pretexts_dropped(cands)
     triggers: _Triggers = {}
     for cand in cands:
-        if not cand.nominal:
+        # a clause is keyed by its own verb's event: in "forced them to carry supplies" the 'carry' reading
+        # hangs on 'forced' too, and must not stand in for it
+        if not cand.nominal and (cand.head.i == cand.trigger.i or cand.head.i not in triggers):
             triggers[cand.head.i] = (cand.type, cand.mode)
     built: list[tuple[_Cand, str, tuple[int, int], tuple[int, int]]] = []
     for cand in cands:
@@ -1579,7 +1666,8 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
                     _same_event((k[0].type, k[0].mode), (cand.type, cand.mode))
                     or (k[0].type == cand.type and not _coordinated_verb(cand.trigger))
                     or (cand.trigger.head.i == k[0].trigger.i and not _coordinated_verb(cand.trigger))
-                    or (cand.trigger.head.head.i == k[0].trigger.i and not _coordinated_verb(cand.trigger))
+                    or (cand.trigger.head.head.i == k[0].trigger.i and not _coordinated_verb(cand.trigger)
+                        and cand.trigger.head.lower_ not in _TIME_PREPS)
                 )
             ),
             None,
