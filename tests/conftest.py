@@ -1,8 +1,10 @@
-"""Shared fixtures: the spaCy pipeline is loaded once per test session."""
+"""Shared fixtures: the spaCy pipeline is loaded once per test session; the PostgreSQL test server."""
 
 from __future__ import annotations
 
 import os
+import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import settings
@@ -44,3 +46,43 @@ def record():
 
 def raw_text(text: str, path: str = "fixture.txt", **meta) -> RawDocument:
     return RawDocument(data=text.encode(), source=Source(path=path), media_type="text/plain", meta=meta)
+
+
+class PgServer:
+    """The PostgreSQL server in ``$EVENTLEDGER_TEST_PG``: fresh databases for tests, dropped after."""
+
+    def __init__(self, url: str, admin) -> None:
+        self.base, self.admin = url, admin
+
+    def url(self, name: str) -> str:
+        return urlsplit(self.base)._replace(path="/" + name).geturl()
+
+    def create(self, template: str | None = None) -> str:
+        name = "el_test_" + uuid.uuid4().hex[:12]
+        self.admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+        return name
+
+    def drop(self, name: str) -> None:
+        self.admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _pg_unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: in CI the PostgreSQL store must be tested (./test runs scripts/postgres.sh)")
+    pytest.skip(f"{reason} (run scripts/postgres.sh and set EVENTLEDGER_TEST_PG to the URL it prints)")
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """The PostgreSQL test server; skips without one, except in CI, where the backend must not go untested."""
+    import psycopg
+
+    url = os.environ.get("EVENTLEDGER_TEST_PG")
+    if not url:
+        _pg_unavailable("no PostgreSQL server: EVENTLEDGER_TEST_PG is not set")
+    try:
+        admin = psycopg.connect(urlsplit(url)._replace(path="/postgres").geturl(), autocommit=True)
+    except psycopg.OperationalError as exc:
+        _pg_unavailable(f"cannot reach the PostgreSQL server at {url}: {exc}")
+    yield PgServer(url, admin)
+    admin.close()

@@ -8,12 +8,8 @@ except in CI, where they fail: the backend must not go untested there.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -28,42 +24,6 @@ from eventledger.store.check import RECOUNTS
 from eventledger.store.postgres import is_url, redact, translate
 
 REPORTS = Path(__file__).resolve().parent.parent / "examples" / "reports"
-PG = os.environ.get("EVENTLEDGER_TEST_PG")
-
-
-def _with_db(url: str, name: str) -> str:
-    return urlsplit(url)._replace(path="/" + name).geturl()
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: in CI the PostgreSQL store must be tested (./test runs scripts/postgres.sh)")
-    pytest.skip(f"{reason} (run scripts/postgres.sh and set EVENTLEDGER_TEST_PG to the URL it prints)")
-
-
-@pytest.fixture(scope="module")
-def admin():
-    """A connection to the server's maintenance database, for creating and dropping test databases."""
-    if not PG:
-        _unavailable("no PostgreSQL server: EVENTLEDGER_TEST_PG is not set")
-    try:
-        conn = psycopg.connect(_with_db(PG, "postgres"), autocommit=True)
-    except psycopg.OperationalError as exc:
-        _unavailable(f"cannot reach the PostgreSQL server at {PG}: {exc}")
-    yield conn
-    conn.close()
-
-
-def _create(admin, template: str | None = None) -> str:
-    name = "el_test_" + uuid.uuid4().hex[:12]
-    admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-    return name
-
-
-def _drop(admin, name: str) -> None:
-    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 def cli(*args: str) -> str:
     res = CliRunner().invoke(main, list(args), catch_exceptions=False)
     assert res.exit_code == 0, res.output
@@ -71,30 +31,30 @@ def cli(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample(admin, tmp_path_factory):
+def sample(pg, tmp_path_factory):
     """The sample reports ingested once into a template database and once into a SQLite file."""
-    tpl = _create(admin)
+    tpl = pg.create()
     sqlite = tmp_path_factory.mktemp("sqlite") / "reports.db"
-    cli("ingest", str(REPORTS), "--db", _with_db(PG, tpl))
+    cli("ingest", str(REPORTS), "--db", pg.url(tpl))
     cli("ingest", str(REPORTS), "--db", str(sqlite))
     yield tpl, str(sqlite)
-    _drop(admin, tpl)
+    pg.drop(tpl)
 
 
 @pytest.fixture()
-def stores(admin, sample):
+def stores(pg, sample):
     """(PostgreSQL URL of a fresh copy of the ingested sample, SQLite path of the same ingest)."""
     tpl, sqlite = sample
-    name = _create(admin, template=tpl)
-    yield _with_db(PG, name), sqlite
-    _drop(admin, name)
+    name = pg.create(template=tpl)
+    yield pg.url(name), sqlite
+    pg.drop(name)
 
 
 @pytest.fixture()
-def empty(admin):
-    name = _create(admin)
-    yield _with_db(PG, name)
-    _drop(admin, name)
+def empty(pg):
+    name = pg.create()
+    yield pg.url(name)
+    pg.drop(name)
 
 
 def both(*args: str, stores: tuple[str, str]) -> tuple[str, str]:

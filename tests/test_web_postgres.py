@@ -6,12 +6,8 @@ Runs on the server in ``$EVENTLEDGER_TEST_PG`` like test_postgres.py (in CI a mi
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -22,18 +18,7 @@ from eventledger.web import auth
 from eventledger.web.app import create_app
 
 REPORTS = Path(__file__).resolve().parent.parent / "examples" / "reports"
-PG = os.environ.get("EVENTLEDGER_TEST_PG")
 PASSWORD = "correct horse battery"
-
-
-def _with_db(url: str, name: str) -> str:
-    return urlsplit(url)._replace(path="/" + name).geturl()
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: in CI the PostgreSQL store must be tested (./test runs scripts/postgres.sh)")
-    pytest.skip(f"{reason} (run scripts/postgres.sh and set EVENTLEDGER_TEST_PG to the URL it prints)")
 
 
 def _prepare(target: str) -> str:
@@ -50,25 +35,17 @@ def _prepare(target: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def apps(tmp_path_factory):
+def apps(pg, tmp_path_factory):
     """(PostgreSQL app, SQLite app, id of the restricted report) over the same ingest of the sample reports."""
-    if not PG:
-        _unavailable("no PostgreSQL server: EVENTLEDGER_TEST_PG is not set")
+    name = pg.create()
     try:
-        admin = psycopg.connect(_with_db(PG, "postgres"), autocommit=True)
-    except psycopg.OperationalError as exc:
-        _unavailable(f"cannot reach the PostgreSQL server at {PG}: {exc}")
-    name = "el_web_" + uuid.uuid4().hex[:12]
-    admin.execute(f"CREATE DATABASE {name}")
-    try:
-        url = _with_db(PG, name)
+        url = pg.url(name)
         hidden = _prepare(url)
         lite = str(tmp_path_factory.mktemp("web") / "web.db")
         assert _prepare(lite) == hidden
         yield create_app(url), create_app(lite), hidden
     finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
+        pg.drop(name)
 
 
 def _client(app, name: str) -> TestClient:
