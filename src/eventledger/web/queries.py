@@ -321,7 +321,8 @@ def search_quotes(db: sqlite3.Connection, q: str, flt: EventFilter, see_restrict
                   offset: int) -> dict[str, Any]:
     """Quotes whose words or speaker match ``q``, from reports of the outlet and dates asked for; the ``actor``
     filter matches the speaker. Best match first with words, else newest report first."""
-    where, args = [VISIBLE, *flt.doc_sql()[0]], [int(see_restricted), *flt.doc_sql()[1]]
+    doc_where, doc_args = flt.doc_sql()
+    where, args = [VISIBLE, *doc_where], [int(see_restricted), *doc_args]
     if flt.actor:  # words of the speaker's name, as the events' actor filter (a LIKE reads every quote)
         cond, arg = _name_words("{speaker}", flt.actor, "quotes_fts", "quote_id", "q", dialect(db))
         where.append(cond)
