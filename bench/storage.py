@@ -1,6 +1,7 @@
 """Storage backends side by side: ingest time, writer memory, size and search latency, SQLite vs PostgreSQL.
 
-    .venv/bin/python bench/storage.py [--docs 10000 100000] [--pg URL] [--queries-rounds 5]
+    .venv/bin/python bench/storage.py [--docs 10000 100000] [--pg URL] [--backends sqlite postgresql]
+                                      [--queries-rounds 5]
 
 Parsing is not measured here (bench/pipeline.py does that; 100k reports take hours to parse): the sample
 reports (examples/reports) are parsed once, then N varied copies of their records are written through the
@@ -147,6 +148,8 @@ def write(target: str, records: Path, n: int, rounds: int) -> dict:
             if res.error:
                 raise SystemExit(f"linking failed: {res.error}")
             prev = d
+            if (i + 1) % 10_000 == 0:  # progress on stderr: 100k reports take about an hour
+                print(f"  {i + 1} reports, {time.perf_counter() - t0 - prep:.0f} s", file=sys.stderr, flush=True)
         wall = time.perf_counter() - t0 - prep
         lat = []
         for _ in range(rounds):
@@ -164,9 +167,9 @@ def write(target: str, records: Path, n: int, rounds: int) -> dict:
 
 def _run(target: str, records: Path, n: int, rounds: int) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", target, str(records), str(n), str(rounds)],
-                         capture_output=True, text=True, check=False)
+                         stdout=subprocess.PIPE, text=True, check=False)
     if out.returncode:
-        raise SystemExit(f"writing {n} reports into {target.split('@')[-1]} failed:\n{out.stderr[-2000:]}")
+        raise SystemExit(f"writing {n} reports into {target.split('@')[-1]} failed (its error is above)")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -175,6 +178,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, nargs="+", default=[10_000])
     ap.add_argument("--pg", default=os.environ.get("EVENTLEDGER_TEST_PG"), help="PostgreSQL server URL")
     ap.add_argument("--queries-rounds", type=int, default=5)
+    ap.add_argument("--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"])
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -190,9 +194,9 @@ def main() -> None:
         print(f"{'docs':>8}  {'backend':<10} {'wall s':>8} {'docs/s':>8} {'writer RSS MB':>14} {'DB MB':>8}"
               f" {'search p95 ms':>14} {'median ms':>10}", flush=True)
         for n in args.docs:
-            rows = [("sqlite", str(Path(tmp) / f"bench{n}.db"))]
+            rows = [("sqlite", str(Path(tmp) / f"bench{n}.db"))] if "sqlite" in args.backends else []
             admin = None
-            if args.pg:
+            if args.pg and "postgresql" in args.backends:
                 import psycopg
 
                 admin = psycopg.connect(urlsplit(args.pg)._replace(path="/postgres").geturl(), autocommit=True)
@@ -209,7 +213,7 @@ def main() -> None:
                 if admin is not None:
                     admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
                     admin.close()
-            if not args.pg:
+            if not args.pg and "postgresql" in args.backends:
                 print(f"{n:>8}  postgresql (no server: pass --pg URL or set EVENTLEDGER_TEST_PG)", flush=True)
 
 

@@ -125,13 +125,14 @@ def _duplicates(db: sqlite3.Connection, rec: Record, n: int) -> tuple[list[str],
         links.add_signature(db, n, 0, sig, [])
         return [], None, {}
     keys = minhash.band_keys(sig)
-    sims = {m: minhash.jaccard(sig, s) for m, s in links.signatures(db, links.band_candidates(db, keys, n)).items()}
+    near_ns = links.band_candidates(db, keys, n, CONFIG["minhash"]["max_candidates"])
+    sims = minhash.jaccard_many(sig, links.signatures(db, near_ns))
     links.add_signature(db, n, count, sig, keys)
     near = [m for m, j in sims.items() if j >= CONFIG["duplicate_jaccard"]]
     if not near:
         return [], sig, sims
     group = links.duplicate_group(db, [r["id"] for r in links.doc_info(db, near).values()] + [rec.document.id])
-    info = {r["id"]: r for r in links.doc_info(db, _ns(db, group)).values()}
+    info = {r["id"]: r for r in links.doc_info(db, links.doc_ns(db, group)).values()}
     # the original: earliest published (unknown dates last), then earliest ingested
     original = min(group, key=lambda d: (info[d]["published"] or "9999", info[d]["n"]))
     sigs = links.signatures(db, [info[d]["n"] for d in group])
@@ -139,10 +140,6 @@ def _duplicates(db: sqlite3.Connection, rec: Record, n: int) -> tuple[list[str],
     copies = {d: minhash.jaccard(sigs.get(info[d]["n"], sig), osig) for d in group if d != original}
     links.set_duplicates(db, original, copies)
     return (sorted(copies) if original == rec.document.id else []), sig, sims
-
-
-def _ns(db: sqlite3.Connection, doc_ids: set[str]) -> list[int]:
-    return [m for m in (links.doc_n(db, d) for d in doc_ids) if m is not None]
 
 
 def _events(db: sqlite3.Connection, rec: Record, copies: set[str]) -> list[int]:

@@ -46,3 +46,13 @@ def jaccard(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity: the share of equal MinHash values (as datasketch's ``MinHash.jaccard``)."""
     x, y = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
     return float(np.count_nonzero(x == y)) / len(x)
+
+
+def jaccard_many(sig: bytes, others: dict[int, bytes]) -> dict[int, float]:
+    """``jaccard(sig, s)`` for every signature of ``others`` at once (one array comparison, not one per report)."""
+    if not others:
+        return {}
+    x = np.frombuffer(sig, dtype="<u4")
+    ys = np.frombuffer(b"".join(others.values()), dtype="<u4").reshape(len(others), len(x))
+    shares = np.count_nonzero(ys == x, axis=1) / len(x)
+    return dict(zip(others, shares.tolist(), strict=True))

@@ -95,8 +95,9 @@ def candidates(db: sqlite3.Connection, rec: Record, sig: bytes | None,
     found: dict[str, Candidate] = {}
     for d, pid in links.profile_docs(db, list(weights), doc.id, lo, hi):
         found.setdefault(d, Candidate(d)).profiles.append(pid)
+    # a bucket match outside the window is another story told alike
     by_n = {r["n"]: r["id"] for r in links.doc_info(db, [m for m, j in band_sims.items() if j >= _S["min_jaccard"]])
-            .values()} if band_sims else {}
+            .values() if not _outside(day, _day(r["published"]))} if band_sims else {}
     for m, d in by_n.items():
         found.setdefault(d, Candidate(d)).jaccard = band_sims[m]
     if not found:
@@ -105,24 +106,23 @@ def candidates(db: sqlite3.Connection, rec: Record, sig: bytes | None,
     info = links.docs_by_id(db, [c.doc_id for c in ranked])
     ranked = [c for c in ranked if c.doc_id in info and info[c.doc_id]["story_id"] is not None]
     if sig is not None:
-        sigs = links.signatures(db, [info[c.doc_id]["n"] for c in ranked if not c.jaccard])
+        sims = minhash.jaccard_many(sig, links.signatures(db, [info[c.doc_id]["n"] for c in ranked if not c.jaccard]))
         for c in ranked:
-            s = sigs.get(info[c.doc_id]["n"])
-            if s is not None:
-                c.jaccard = minhash.jaccard(sig, s)
+            c.jaccard = sims.get(info[c.doc_id]["n"], c.jaccard)
     places = links.doc_places(db, [c.doc_id for c in ranked])
     for c in ranked:
         c.story = info[c.doc_id]["story_id"]
         other = _day(info[c.doc_id]["published"])
-        if day and other and abs((day - other).days) > _S["window_days"]:
-            c.score = float("-inf")  # a bucket match outside the window: another story told alike
-            continue
         c.score = (_W["text"] * min(1.0, c.jaccard / _S["jaccard_full"])
                    + min(_W["profiles_max"], _W["profile"] * sum(weights[p] for p in c.profiles))
                    + _place_score(rec.places, places[c.doc_id]))
         if day and other:
             c.score += _W["date"] * (1 - abs((day - other).days) / _S["window_days"])
     return ranked
+
+
+def _outside(day: date | None, other: date | None) -> bool:
+    return bool(day and other and abs((day - other).days) > _S["window_days"])
 
 
 def story_links(db: sqlite3.Connection, rec: Record, sig: bytes | None, band_sims: dict[int, float]) -> set[str]:

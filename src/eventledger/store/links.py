@@ -24,6 +24,14 @@ def doc_n(db: sqlite3.Connection, doc_id: str) -> int | None:
     return row[0] if row else None
 
 
+def doc_ns(db: sqlite3.Connection, doc_ids: Iterable[str]) -> list[int]:
+    """The row numbers of these documents (those stored), in one query."""
+    ids = list(doc_ids)
+    if not ids:
+        return []
+    return [r[0] for r in db.execute(f"SELECT n FROM documents WHERE id IN ({_in(ids)})", ids)]
+
+
 def is_linked(db: sqlite3.Connection, n: int) -> bool:
     return db.execute("SELECT 1 FROM doc_minhash WHERE doc_n = ?", (n,)).fetchone() is not None
 
@@ -43,11 +51,14 @@ def add_signature(db: sqlite3.Connection, n: int, shingles: int, sig: bytes, ban
     db.executemany("INSERT INTO doc_bands VALUES (?,?) ON CONFLICT DO NOTHING", [(k, n) for k in band_keys])
 
 
-def band_candidates(db: sqlite3.Connection, band_keys: Sequence[int], exclude: int) -> list[int]:
-    """Documents sharing at least one LSH bucket with these keys."""
+def band_candidates(db: sqlite3.Connection, band_keys: Sequence[int], exclude: int, limit: int) -> list[int]:
+    """Documents sharing at least one LSH bucket with these keys, at most ``limit``: those sharing the most
+    buckets first (the expected share grows with Jaccard similarity), then the latest. A template copied
+    thousands of times must not make each new report compare against all of them."""
     marks = _in(band_keys)
     return [r[0] for r in db.execute(
-        f"SELECT DISTINCT doc_n FROM doc_bands WHERE key IN ({marks}) AND doc_n != ?", (*band_keys, exclude))]
+        f"SELECT doc_n FROM doc_bands WHERE key IN ({marks}) AND doc_n != ?"
+        f" GROUP BY doc_n ORDER BY count(*) DESC, doc_n DESC LIMIT ?", (*band_keys, exclude, limit))]
 
 
 def signatures(db: sqlite3.Connection, ns: Iterable[int]) -> dict[int, bytes]:
