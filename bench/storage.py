@@ -33,6 +33,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from eventledger.store.postgres import redact
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["market", "shelling", '"North Darfur"', "prisoner swap", "Sagaing OR Taiz", "detain*", "killed civilians",
            "drone strike", "army denied", "witness", '"Rapid Support Forces"', "hospital -market"]
@@ -179,6 +181,8 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("EVENTLEDGER_TEST_PG"), help="PostgreSQL server URL")
     ap.add_argument("--queries-rounds", type=int, default=5)
     ap.add_argument("--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"])
+    ap.add_argument("--keep", type=Path, metavar="DIR", help="keep the stores (SQLite files in DIR, PostgreSQL"
+                    " databases on the server) to time other queries on them")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -188,13 +192,16 @@ def main() -> None:
     print("storage: N varied copies of the sample reports' records written through the single writer's path"
           " (Store.add + link.on_ingest, one transaction each); parsing not included (see bench/pipeline.py)")
     print(f"search: {len(QUERIES)} fixed queries x {args.queries_rounds} rounds, 20 hits each, at N documents")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         records = Path(tmp) / "records.json"
         extract(records)
         print(f"{'docs':>8}  {'backend':<10} {'wall s':>8} {'docs/s':>8} {'writer RSS MB':>14} {'DB MB':>8}"
               f" {'search p95 ms':>14} {'median ms':>10}", flush=True)
         for n in args.docs:
-            rows = [("sqlite", str(Path(tmp) / f"bench{n}.db"))] if "sqlite" in args.backends else []
+            where = args.keep or Path(tmp)
+            rows = [("sqlite", str(where / f"bench{n}.db"))] if "sqlite" in args.backends else []
             admin = None
             if args.pg and "postgresql" in args.backends:
                 import psycopg
@@ -210,8 +217,11 @@ def main() -> None:
                           f" {r['size'] / 2**20:>8.0f} {r['p95'] * 1000:>14.1f} {r['median'] * 1000:>10.1f}",
                           flush=True)
             finally:
+                if args.keep:
+                    print("kept: " + ", ".join(redact(t) for _, t in rows), flush=True)
                 if admin is not None:
-                    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                    if not args.keep:
+                        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
                     admin.close()
             if not args.pg and "postgresql" in args.backends:
                 print(f"{n:>8}  postgresql (no server: pass --pg URL or set EVENTLEDGER_TEST_PG)", flush=True)

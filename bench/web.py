@@ -1,6 +1,6 @@
 """p95 latency of the web app's search and events pages and API on a store of synthetic rows.
 
-    .venv/bin/python bench/web.py [DOCS] [--events-per-doc 10] [--requests 60] [--db PATH] [--fill-only]
+    .venv/bin/python bench/web.py [DOCS] [--events-per-doc 10] [--requests 60] [--db PATH|URL] [--fill-only]
 
 Rows are written straight into the tables (no spaCy, no records: the event page then shows each report's
 evidence without its sentence), then each page and API call is requested in-process through FastAPI's
@@ -50,9 +50,9 @@ def fill(store: Store, docs: int, per_doc: int, seed: int = 7) -> None:
         doc_id = f"{n:064x}"
         text = " ".join(rnd.choices(WORDS, k=300))
         day = f"20{rnd.randint(15, 24)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
-        db.execute("INSERT INTO documents (n, id, source_kind, title, outlet, published, text, pipeline, model,"
-                   " record_version, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   (n, doc_id, "txt", " ".join(rnd.choices(WORDS, k=6)), rnd.choice(OUTLETS), day, text, "bench",
+        db.execute("INSERT INTO documents (id, source_kind, title, outlet, published, text, pipeline, model,"
+                   " record_version, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   (doc_id, "txt", " ".join(rnd.choices(WORDS, k=6)), rnd.choice(OUTLETS), day, text, "bench",
                     "bench", "1.1", day))
         events, pes = [], []
         for i in range(per_doc):
@@ -64,7 +64,7 @@ def fill(store: Store, docs: int, per_doc: int, seed: int = 7) -> None:
                            rnd.choice([None, None, 1, 3, 12]), round(rnd.random(), 2)))
             pes += [(profile[actor], doc_id, f"V{i}", "actor"), (profile[target], doc_id, f"V{i}", "target")]
         db.executemany(
-            "INSERT INTO events (doc_id, id, type, actor, target, place, lat, lon, start, end, evidence, modality,"
+            "INSERT INTO events (doc_id, id, type, actor, target, place, lat, lon, start, \"end\", evidence, modality,"
             " fatalities, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", events)
         db.executemany("INSERT INTO profile_events VALUES (?,?,?,?) ON CONFLICT DO NOTHING", pes)
         names = {e[3] for e in events} | {e[4] for e in events}
@@ -105,10 +105,11 @@ def main() -> None:
     ap.add_argument("docs", type=int, nargs="?", default=10_000)
     ap.add_argument("--events-per-doc", type=int, default=10)
     ap.add_argument("--requests", type=int, default=60)
-    ap.add_argument("--db", type=Path, help="reuse or keep the store here (filled only if empty)")
+    ap.add_argument("--db", help="reuse or keep the store here, a SQLite file or a postgresql:// URL (filled only"
+                    " if empty)")
     ap.add_argument("--fill-only", action="store_true", help="build the store and stop")
     args = ap.parse_args()
-    path = args.db or Path(tempfile.mkdtemp()) / "bench.db"
+    path = args.db or str(Path(tempfile.mkdtemp()) / "bench.db")
     with Store(path) as store:
         if store.count() == 0:
             t = time.perf_counter()

@@ -88,9 +88,9 @@ class EventFilter:
             args.append(self.type)
         for value, columns in ((self.actor, "{actor target}"), (self.place, "{place}")):
             if value:
-                cond, arg = _name_words(columns, value, dialect=self.dialect)
+                cond, cond_args = _name_words(columns, value, dialect=self.dialect)
                 where.append(cond)
-                args.append(arg)
+                args += cond_args
         if self.at:
             where.append("e.place = ?")
             args.append(self.at)
@@ -141,7 +141,7 @@ class EventFilter:
                                                                                  place=self.place) or \
                 not any(any(c.isalnum() for c in v or "") for v in (self.actor, self.place)):
             return None
-        return " AND ".join(_name_words(cols, v)[1] for v, cols in ((self.actor, "{actor target}"),
+        return " AND ".join(_name_words(cols, v)[1][0] for v, cols in ((self.actor, "{actor target}"),
                                                                      (self.place, "{place}")) if v)
 
     def only_type(self) -> bool:
@@ -231,20 +231,21 @@ def item_hits(db: Any, kind: Literal["events", "quotes"], joined: str, cond: str
 
 
 def _name_words(columns: str, value: str, table: str = "events_fts", key: str = "event_id",
-                alias: str = "e", dialect: str = "sqlite") -> tuple[str, str]:
-    """Events (or quotes) whose names (``columns`` of ``table``) contain these words, the last as a prefix. An
-    indexed lookup on SQLite: a LIKE '%…%' over a million names reads all of them. On PostgreSQL, a phrase
-    tsquery on each named column."""
+                alias: str = "e", dialect: str = "sqlite") -> tuple[str, list[str]]:
+    """Events (or quotes) whose names (``columns`` of ``table``) contain these words, the last as a prefix: the
+    condition and its parameters. An indexed lookup on SQLite: a LIKE '%…%' over a million names reads all of them.
+    On PostgreSQL, a phrase tsquery on each named column, one GIN index each (migration 7)."""
     if not any(c.isalnum() for c in value):  # no word to look up: nothing matches, as a LIKE on it would find
-        return "0 = length(CAST(? AS TEXT))", value
+        return "0 = length(CAST(? AS TEXT))", [value]
     if dialect == "postgresql":
         words = [w.lower() for w in re.findall(r"[^\W_]+", value)]
-        vectors = ", ".join(f"to_tsvector('simple', coalesce({alias}.{c}, ''))" for c in columns.strip("{}").split())
-        return (f"CAST(? AS tsquery) @@ ANY (ARRAY[{vectors}])",
-                " <-> ".join(f"'{w}'" for w in words[:-1]) + (" <-> " if len(words) > 1 else "") + f"'{words[-1]}':*")
+        query = " <-> ".join(f"'{w}'" for w in words[:-1]) + (" <-> " if len(words) > 1 else "") + f"'{words[-1]}':*"
+        names = columns.strip("{}").split()
+        return ("(" + " OR ".join(f"to_tsvector('simple', coalesce({alias}.{c}, '')) @@ CAST(? AS tsquery)"
+                                  for c in names) + ")", [query] * len(names))
     phrase = '"' + value.replace('"', '""').replace("\x00", "") + '" *'
     return (f"({alias}.doc_id, {alias}.id) IN (SELECT f.doc_id, f.{key} FROM {table} f WHERE {table} MATCH ?)",
-            f"{columns} : {phrase}")
+            [f"{columns} : {phrase}"])
 
 
 def capped_count(db: sqlite3.Connection, source: str, args: Sequence[Any]) -> int:
@@ -324,9 +325,9 @@ def search_quotes(db: sqlite3.Connection, q: str, flt: EventFilter, see_restrict
     doc_where, doc_args = flt.doc_sql()
     where, args = [VISIBLE, *doc_where], [int(see_restricted), *doc_args]
     if flt.actor:  # words of the speaker's name, as the events' actor filter (a LIKE reads every quote)
-        cond, arg = _name_words("{speaker}", flt.actor, "quotes_fts", "quote_id", "q", dialect(db))
+        cond, cond_args = _name_words("{speaker}", flt.actor, "quotes_fts", "quote_id", "q", dialect(db))
         where.append(cond)
-        args.append(arg)
+        args += cond_args
     if flt.since:
         where.append("d.published >= ?")
         args.append(flt.since)
