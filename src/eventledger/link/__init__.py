@@ -105,8 +105,12 @@ def _link(db: sqlite3.Connection, rec: Record) -> LinkResult:
             profiles.link_profiles(db, rec, n)
         if not linked:
             copies, sig, band_sims = _duplicates(db, rec, n)
-            clusters = _events(db, rec, links.duplicate_group(db, [doc_id]))
-            joined = links.duplicate_group(db, [doc_id]) | (links.cluster_docs(db, clusters) if clusters else set())
+            root = links.roots(db, [doc_id])[doc_id]
+            clusters = _events(db, rec, root)
+            # every report of a duplicate group or an event cluster is already in one story with the others (each
+            # joined it when it arrived), so one of each stands for all: a wire story copied a thousand times
+            # costs the next copy one row, not a thousand
+            joined = {root, *copies} | (links.cluster_representatives(db, clusters) if clusters else set())
             links.join_story(db, doc_id, n, joined | stories.story_links(db, rec, sig, band_sims))
         result = _stored(db, doc_id, n)
         result.copies = copies
@@ -131,10 +135,18 @@ def _duplicates(db: sqlite3.Connection, rec: Record, n: int) -> tuple[list[str],
     near = [m for m, j in sims.items() if j >= CONFIG["duplicate_jaccard"]]
     if not near:
         return [], sig, sims
-    group = links.duplicate_group(db, [r["id"] for r in links.doc_info(db, near).values()] + [rec.document.id])
+    near_info = links.doc_info(db, near)
+    roots = set(links.roots(db, [r["id"] for r in near_info.values()]).values())
+    if len(roots) == 1:  # the usual case: a copy of one group; it keeps its original unless this report is earlier
+        root = roots.pop()
+        info = {r["id"]: r for r in links.doc_info(db, links.doc_ns(db, [root])).values()}[root]
+        if _earliest(info) < (rec.document.published or "9999", n):
+            rsig = links.signatures(db, [info["n"]]).get(info["n"], sig)
+            links.set_duplicates(db, root, {rec.document.id: minhash.jaccard(sig, rsig)})
+            return [], sig, sims
+    group = links.duplicate_group(db, [r["id"] for r in near_info.values()] + [rec.document.id])
     info = {r["id"]: r for r in links.doc_info(db, links.doc_ns(db, group)).values()}
-    # the original: earliest published (unknown dates last), then earliest ingested
-    original = min(group, key=lambda d: (info[d]["published"] or "9999", info[d]["n"]))
+    original = min(group, key=lambda d: _earliest(info[d]))
     sigs = links.signatures(db, [info[d]["n"] for d in group])
     osig = sigs.get(info[original]["n"], sig)
     copies = {d: minhash.jaccard(sigs.get(info[d]["n"], sig), osig) for d in group if d != original}
@@ -142,8 +154,14 @@ def _duplicates(db: sqlite3.Connection, rec: Record, n: int) -> tuple[list[str],
     return (sorted(copies) if original == rec.document.id else []), sig, sims
 
 
-def _events(db: sqlite3.Connection, rec: Record, copies: set[str]) -> list[int]:
-    """Merge the report's events into clusters with matching stored events; the clusters joined."""
+def _earliest(info) -> tuple[str, int]:
+    """The original of a duplicate group sorts first: earliest published (unknown dates last), then earliest stored."""
+    return info["published"] or "9999", info["n"]
+
+
+def _events(db: sqlite3.Connection, rec: Record, root: str) -> list[int]:
+    """Merge the report's events into clusters with matching stored events; the clusters joined. ``root``: the
+    original of the report's duplicate group (its own id when it is no copy)."""
     keys = ev_match.event_keys(rec)
     links.add_event_keys(db, keys)  # before joining, so the report's anchored events follow their anchor
     joined: set[int] = set()
@@ -152,8 +170,10 @@ def _events(db: sqlite3.Connection, rec: Record, copies: set[str]) -> list[int]:
             continue
         lo, hi = ev_match.key_window(key)
         matches = []
-        for row in links.event_candidates(db, key["type"], lo, hi, ev_match.max_span(), rec.document.id):
-            s = ev_match.score(key, row, copy=row["doc_id"] in copies)
+        rows = links.event_candidates(db, key["type"], lo, hi, ev_match.max_span(), rec.document.id)
+        their_roots = links.roots(db, {row["doc_id"] for row in rows}) if rows else {}
+        for row in rows:
+            s = ev_match.score(key, row, copy=their_roots[row["doc_id"]] == root)
             if s is not None and s >= ev_match.threshold():
                 matches.append((s, row))
         if not matches:

@@ -89,6 +89,15 @@ def duplicate_group(db: sqlite3.Connection, doc_ids: Iterable[str]) -> set[str]:
     return set(ids) | roots | copies
 
 
+def roots(db: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, str]:
+    """Each document's duplicate-group original: the one it is a copy of, else itself."""
+    ids = list(doc_ids)
+    if not ids:
+        return {}
+    originals = dict(db.execute(f"SELECT doc_id, original_id FROM duplicates WHERE doc_id IN ({_in(ids)})", ids))
+    return {d: originals.get(d, d) for d in ids}
+
+
 def set_duplicates(db: sqlite3.Connection, original: str, copies: dict[str, float]) -> None:
     """Make ``original`` the original of ``copies`` (doc id -> similarity to it)."""
     db.execute("DELETE FROM duplicates WHERE doc_id = ?", (original,))
@@ -180,6 +189,13 @@ def cluster_docs(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> set[str]
     ids = list(cluster_ids)
     marks = _in(ids)
     return {r[0] for r in db.execute(f"SELECT DISTINCT doc_id FROM event_clusters WHERE cluster_id IN ({marks})", ids)}
+
+
+def cluster_representatives(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> set[str]:
+    """One document of each of these event clusters."""
+    ids = list(cluster_ids)
+    return {r[0] for r in db.execute(
+        f"SELECT min(doc_id) FROM event_clusters WHERE cluster_id IN ({_in(ids)}) GROUP BY cluster_id", ids)}
 
 
 # ---------------------------------------------------------------------- stories
