@@ -407,3 +407,17 @@ def test_a_village_paired_with_a_town_is_no_person(record):
     text = ("Residents of Buthidaung and Zawlaykan told researchers that men were taken. "
             "\"They took my sons,\" said a woman from Zawlaykan.")
     assert by_name(ents(record, text), "Zawlaykan") is None
+
+
+def test_names_used_only_where_places_go_are_not_actors(record):
+    # invented places the gazetteer lacks, which the small model tags as organisations
+    text = ("Officials in Lokoran said the raiders came at dawn. A truce signed in Lokoran in 2021 had held for "
+            "months. Families fled to the edge of the Dabuli Marsh. Army spokesman Brigadier General Aru Deng "
+            "said troops were sent.")
+    names = {e.name for e in ents(record, text)}
+    assert not names & {"Lokoran", "Dabuli Marsh", "Brigadier General"}
+
+
+def test_a_capital_that_denies_is_not_an_organisation(record):
+    text = "Peace talks collapsed within weeks when Yaoundé denied it had asked for mediation."
+    assert by_name(ents(record, text), "Yaoundé") is None

@@ -262,3 +262,24 @@ def test_unknown_town_paired_with_a_placed_town_shares_its_country(record):
 def test_apostrophe_place_names_are_places(record):
     _, found = places(record, "Refugees arrived in Cox's Bazar, Bangladesh, after fleeing Myanmar.")
     assert found["Cox's Bazar"].country == "BD"
+
+
+def test_local_place_the_gazetteer_has_only_abroad_stays_in_the_reports_country(record):
+    # "Qarvan" is invented: a valley and a town GeoNames lacks in Afghanistan, named with place cues
+    text = ("Shelling hit houses in the Qarvan valley of Afghanistan's Kunar province on Sunday, residents said. "
+            "Fighters later attacked a post near Qarvan, officials in Kabul said.")
+    _, found = places(record, text)
+    assert found["Qarvan"].country == "AF" and found["Qarvan"].lat is None  # no point the text does not give
+
+
+def test_town_across_the_border_from_the_story_is_kept(record):
+    text = ("Gunmen attacked a convoy in Téra in western Niger on Monday. The road between Téra and Dori has been "
+            "closed since the attack, traders in Niamey said.")
+    _, found = places(record, text)
+    assert found["Dori"].country == "BF" and found["Dori"].lat is not None
+
+
+def test_capital_standing_for_its_government_is_a_place(record):
+    text = "Talks collapsed last year when Yaoundé denied it had asked for mediation, a teacher in Bamenda said."
+    _, found = places(record, text)
+    assert found["Yaoundé"].country == "CM"

@@ -402,3 +402,21 @@ def test_a_name_given_in_a_relative_clause_names_the_witness(record):
     rec = record('A shopkeeper in Gao, who gave only his first name, Ibrahim, said the market was shelled at dawn. '
                  '"We heard the planes first," he said.')
     assert by_text(rec, "We heard the planes").speaker == "Ibrahim"
+
+
+def test_second_reporting_verb_starts_its_own_reported_clause(record):
+    text = ("The group said in a message to reporters that it had lost no fighters in the valley and claimed that "
+            "its men had ambushed an army convoy on Saturday.")
+    rec = record(text)
+    said = [q.text for q in rec.quotes if q.kind == "indirect"]
+    assert "it had lost no fighters in the valley" in said
+    assert "its men had ambushed an army convoy on Saturday" in said
+
+
+def test_the_statement_said_is_whoever_made_the_statement(record):
+    text = ("The Daily Tribune reported on Tuesday that six houses were hit.\n\n"
+            "In a statement on Monday, the Northern Command said troops had killed four militants. "
+            "\"No village was targeted,\" the statement said.")
+    rec = record(text)
+    q = by_text(rec, "No village was targeted")
+    assert q.speaker == "Northern Command"

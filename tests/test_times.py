@@ -228,3 +228,9 @@ _WORDS = ["in", "the", "last", "past", "week", "of", "May", "March", "2014", "12
 def test_scanning_around_trigger_words_finds_what_scanning_everywhere_finds(words):
     text = " ".join(words)
     assert sorted((c.kind, c.start, c.end) for c in timenorm.scan(text)) == _scan_everywhere(text)
+
+
+def test_day_after_said_dates_the_saying_not_the_promise(record):
+    rec = record("The regional government said on Tuesday it would send food to the camps.", published="2025-02-20")
+    t = next(t for t in rec.times if "Tuesday" in t.text)
+    assert t.start == "2025-02-18"  # the Tuesday before publication, though "would send" lies ahead

@@ -27,6 +27,9 @@ from eventledger.extract.util import load_data, trim
 from eventledger.record import Entity, Mention, Record
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC", "NORP"}
+# prepositions before which a name is a place, never an actor (narrower than _LOCATIVE: "from X", "to X", "at X"
+# also take organisations)
+_PLACE_PREPOSITIONS = {"in", "near", "outside", "around", "inside", "across"}
 _LOCATIVE = {"in", "near", "from", "to", "at", "outside", "into", "around", "across", "of"}
 # words inside names that are not capitalised: "Ahmad al Hassani", "Army of Islam"
 _CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "at", "an", "az", "bin", "ibn", "bint", "abu", "umm", "de", "da",
@@ -84,6 +87,7 @@ class _Lexicon:
     person_nouns: frozenset[str]
     place_noun_after: re.Pattern[str]  # "X district": a place's name
     place_noun_before: re.Pattern[str]  # "the town of X"
+    natural_features: frozenset[str]  # "Marsh", "Valley": the last word of a natural feature's name
     peoples: frozenset[str]
     name_of_heads: frozenset[str]  # "Council": "of X" after it continues the name
     armed_nouns: frozenset[str]
@@ -116,6 +120,7 @@ def _lex() -> _Lexicon:
                     frozenset(kinds["titles"]), frozenset(demonyms), frozenset(kinds["reporting_verbs"]),
                     frozenset(kinds["person_nouns"]), re.compile(rf"[ \t]+(?:{places})\b", re.IGNORECASE),
                     re.compile(rf"\b(?:{places})\s+of\s+(?:the\s+)?$", re.IGNORECASE),
+                    frozenset(w.lower() for w in load_data("place_names.json")["natural_suffixes"]),
                     frozenset(kinds["peoples"]), frozenset(kinds["name_of_heads"]), frozenset(kinds["armed_nouns"]),
                     frozenset(kinds["armed_verbs"]), frozenset(kinds["addressee_nouns"]),
                     frozenset(w for w in kinds["kind_words"]["media"] if " " not in w),
@@ -165,7 +170,8 @@ def extract(doc: Doc, rec: Record) -> list[Entity]:
     lower_words = {w for w in set(_WORD.findall(text)) if w.islower()}
     cands = [c for ent in doc.ents if (label := _name_label(ent, lex)) for c in _clean(doc, text, ent, lex, label)]
     cands = [c for c in cands if c.source != "ner" or _plausible(doc, text, c, votes, lower_words, lex)]
-    cands = [c for c in cands if c.source != "ner" or not _named_as_place(text, c.text, lex)]
+    cands = [c for c in cands if c.source != "ner" or not (_named_as_place(text, c.text, lex)
+                                                             or _only_where_places_go(text, c))]
     cands = _appositive_people(doc, text, cands, lex)
     cands = _extend_of_names(doc, text, cands, lex)
     cands = _with_defined_acronyms(text, cands, lex)
@@ -248,6 +254,8 @@ def _plausible(doc: Doc, text: str, c: _Cand, votes: dict[str, Counter], lower_w
         return False
     if k in lex.generic or k in lex.titles or k in lex.demonyms or k in lex.peoples:
         return False  # a people is NORP however the model tags it: "Yazidi", "Rohingya"
+    if all(w.lower() in lex.titles for w in words) or words[-1].lower() in lex.natural_features:
+        return False  # a rank before a name ("Brigadier General"), a natural feature ("the Liguasan Marsh")
     content = [w for w in words if w.lower() not in _CONNECTORS]
     if sum(w[:1].islower() for w in content) * 2 > len(content):
         return False  # a sentence fragment: "Daesh made us do"
@@ -273,8 +281,10 @@ def _plausible(doc: Doc, text: str, c: _Cand, votes: dict[str, Counter], lower_w
         before = text[max(0, c.start - 12):c.start].split()
         if len(words) > 1 or place_votes or (before and before[-1].lower() in _LOCATIVE):
             return False
-        if len(words) == 1 and not (span is not None and _acts_as_person(span.root, lex)):
-            return False  # a lone word that is a place's name and does nothing a person does
+        if len(words) == 1 and not (span is not None and c.type == "PERSON" and _acts_as_person(span.root, lex)):
+            # a lone word that is a place's name and does nothing a person does; a city that "denied" or "said"
+            # is its government by metonymy ("Yaoundé denied it"), which a report names elsewhere
+            return False
     if len(words) == 1 and (span is not None and _among_places(span.root, c.type)
                             or _paired_with_place(text, c.start, c.end)):
         return False
@@ -298,6 +308,26 @@ def _named_as_place(text: str, name: str, lex: _Lexicon) -> bool:
         if " " not in name and _paired_with_place(text, m.start(), m.end()):
             return True
     return False
+
+
+def _only_where_places_go(text: str, c: _Cand) -> bool:
+    """An organisation's name the text only ever uses after "in", "near", "outside" ("signed in Pieri", "officials
+    in Pibor", "fighting in Maguindanao"): a place the gazetteer lacks, which the model tags an organisation.
+    A real organisation also acts, speaks or owns ("Pibor said", "Pibor's fighters") somewhere in a report."""
+    if c.type != "ORG" or _acronym_like(c.text) or c.kind:
+        return False
+    seen = False
+    for m in re.finditer(rf"(?<![\w-]){re.escape(c.text)}(?![\w-])", text):
+        before = text[max(0, m.start() - 40):m.start()].split()
+        if text[m.end():m.end() + 1] in ("'", "’"):
+            return False
+        if before and before[-1][:1].isupper() and before[-1] not in ("In", "Near", "Outside"):
+            continue  # inside a longer name ("the Greater X Area"): says nothing either way
+        if not (before and (before[-1].lower() in _PLACE_PREPOSITIONS
+                            or before[-1] == "and" and "between" in (w.lower() for w in before[-3:-1]))):
+            return False
+        seen = True
+    return seen
 
 
 _AND_BEFORE = re.compile(r"(\w+)[ \t]+(\w+)[ \t]+and[ \t]+$")

@@ -38,6 +38,8 @@ _PRECISION = {
 }
 _COARSER = ["city", "admin1", "country", "region"]
 _AT = {"in", "at", "near", "outside", "around"}
+_METONYMY_POPULATION = 250_000  # cities whose name stands for a government ("Kigali says"); towns do not
+_NEAR_KM = 150  # a neighbouring town across a border: the distance a report covers with "the road between X and Y"
 _POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z-]+ern\s+|central\s+)?")
 # A wire-story dateline at the start of a line: "GOMA, Congo (Example Wire) —", "BOGOTA —",
 # "KYIV, Ukraine, March 3 (Reuters) -". The all-caps city is where the story was filed (usually where
@@ -193,6 +195,8 @@ def extract(doc: Doc, rec: Record) -> list[Place]:
         if g.best and g.best.country and context[g.best.country] >= 1 and _acceptable(g, context)
         for c in g.cands
     )
+    anchored = [g.best for g in groups.values() if g.best and g.best.feature == "city" and g.best.lat is not None
+                and context[g.best.country] >= 1 and _acceptable(g, context)]
     for g in groups.values():
         if g.best is not None and _foreign_namesake(g, context):
             # Not the foreign city that shares the name: the story's town, in the country of the place named
@@ -202,7 +206,13 @@ def extract(doc: Doc, rec: Record) -> list[Place]:
                 g.best = Entry(None, g.cands[0].text, before[-1], None, None, None, 0, "city")
                 g.options, g.margin = [(g.best, 1.0)], 0.0
         if g.best is None or not _acceptable(g, context):
-            continue
+            if country := _local_country(g, local, context, text, lex):
+                # spaCy's place name with a place cue that the gazetteer has only abroad, or not at all ("near
+                # Bara", "the Tirah valley"): a local place of the report's country, whose point the text lacks
+                g.best = Entry(None, g.cands[0].text, country, None, None, None, 0, "city")
+                g.options, g.margin = [(g.best, 1.0)], 0.0
+            elif not (g.best is not None and _near_the_story(g, anchored, text, lex)):
+                continue
         e = g.best
         ident = (e.geonameid, e.name, e.feature)
         pl = places.get(ident)
@@ -297,8 +307,9 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
     named = {m.span for ent in rec.entities for m in ent.mentions}
     for ent in doc.ents:  # "in Cox's Bazar" read as an organisation the entity extractor then rejected
         s, e = ent.start_char, ent.end_char
-        if ent.label_ in ("PERSON", "ORG") and (s, e) not in named and _locative_before(text, s, lex) and (
-                key(ent.text) in gaz.by_key and "\n" not in ent.text):
+        if ent.label_ in ("PERSON", "ORG") and (s, e) not in named and (
+                _locative_before(text, s, lex) and key(ent.text) in gaz.by_key and "\n" not in ent.text
+                or ent.label_ == "ORG" and _metonymy(ent.text, gaz)):
             add(s, e, False)
     never = [
         (ent.start_char, ent.end_char)
@@ -325,6 +336,13 @@ def _candidates(doc: Doc, rec: Record, lex: _Lex) -> list[_Cand]:
             # spaCy read the whole name as a person or organisation: a place only with a cue or context
             add(s, e, False, weak=bool(inside) and not locative)
     return out
+
+
+def _metonymy(name: str, gaz) -> bool:
+    """A large city's own name that the model reads as an organisation ("Yaoundé denied it", "Kigali says"): its
+    government, by metonymy; the city is still the place the report names."""
+    return " " not in name and any(e.feature == "city" and e.population >= _METONYMY_POPULATION
+                                   and key(e.name) == key(name) for e in gaz.exact(name))
 
 
 def _name_tail(text: str, run_start: int, s: int, lex: _Lex) -> bool:
@@ -549,6 +567,31 @@ def _foreign_namesake(g: _Group, context: Counter) -> bool:
     local to the story, never the Spanish city of that name the gazetteer offers (nor a town elsewhere)."""
     e = g.best
     return e.feature == "city" and context[e.country] < 1 and any(c.small for c in g.cands)
+
+
+def _local_country(g: _Group, local: list[tuple[int, str]], context: Counter, text: str, lex: _Lex) -> str | None:
+    """The country of a place the gazetteer lacks at home: spaCy must read it as a place and the text give a cue
+    ("the X valley", "X district", "near X"); it lies in the country of the place named before it, else the
+    country the report is about. None when the report names no country to put it in."""
+    if not context or context.most_common(1)[0][1] < 1 or not any(c.from_ner and not c.weak for c in g.cands):
+        return None
+    if any(c.small for c in g.cands):
+        return None  # "X, a neighbourhood of Y": tied to the place it lies in (see _unlisted)
+    if not any(c.hint or c.natural or text[max(0, c.start - 12):c.start].split()[-1:] in ([w] for w in _AT)
+               for c in g.cands):
+        return None
+    before = [country for start, country in local if start < g.cands[0].start]
+    return before[-1] if before else context.most_common(1)[0][0]
+
+
+def _near_the_story(g: _Group, anchored: list[Entry], text: str, lex: _Lex) -> bool:
+    """A town across a border from the story's places ("the road between Téra and Dori"): its own main name, after
+    a place preposition, within a short drive of a town the report placed in its own countries."""
+    e = g.best
+    if e.feature != "city" or e.lat is None or key(e.name) != g.k:
+        return False
+    return any(_locative_before(text, c.start, lex) for c in g.cands) and any(
+        _km(e, a) < _NEAR_KM for a in anchored if a is not e and a.lat is not None)
 
 
 def _acceptable(g: _Group, context: Counter) -> bool:

@@ -468,7 +468,8 @@ class Analysis:
             subj = self.spk.subject_of(v)
             if subj is None:
                 continue
-            clause = _complement(v, lex["how"] if v.lemma_.lower() in lex["how"] else frozenset(), self.text)
+            clause = _complement(v, lex["how"] if v.lemma_.lower() in lex["how"] else frozenset(), self.text,
+                                 lex["indirect"])
             if clause is None or (clause[1] <= v.idx and self.lead[0] <= v.idx < self.lead[1]):
                 continue  # "Forty people were killed ..., residents said": a wire lead is the reporter's summary
             s, e = self._cut_citations(*clause)
@@ -542,8 +543,10 @@ def _depth(tok: Token) -> int:
     return n
 
 
-def _complement(v: Token, how: frozenset[str], text: str) -> tuple[int, int] | None:
-    """The finite clause a reporting verb reports, without "that" (or "how" after "told them how")."""
+def _complement(v: Token, how: frozenset[str], text: str,
+                reporting: frozenset[str] = frozenset()) -> tuple[int, int] | None:
+    """The finite clause a reporting verb reports, without "that" (or "how" after "told them how"), ending before
+    a second reporting verb (lemmas ``reporting``) joined to it."""
     for c in _complements(v):
         if not any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for g in c.children) or not _finite(c):
             continue
@@ -556,6 +559,13 @@ def _complement(v: Token, how: frozenset[str], text: str) -> tuple[int, int] | N
             if toks[0].lower_ != "how" or not how:
                 return None
             toks = toks[1:]
+        # "that it had lost no fighters and claimed that its men ...": a second reporting verb joined to the
+        # clause reports a second statement (its own quote), which the parser hangs on the first clause
+        second = next((g for g in c.children if g.dep_ == "conj" and g.lemma_.lower() in reporting
+                       and any(x.dep_ == "ccomp" for x in g.children)), None)
+        if second is not None:
+            stop = min((x.i for x in c.children if x.dep_ == "cc" and x.i < second.i), default=second.i)
+            toks = [t for t in toks if t.i < stop]
         if not toks:
             return None
         s, e = toks[0].idx, toks[-1].idx + len(toks[-1])

@@ -227,11 +227,28 @@ class Speakers:
                 sp.human = False
                 self._reports.append((start, sp))
             return sp
+        made = self._statement_maker(head, conf)
+        if made is not None:
+            return made
         earlier = [sp for pos, sp in self._reports if pos < head.idx]
         if earlier:
             last = earlier[-1]
             return Speaker(name=last.name, span=last.span, entity=last.entity, named=last.named,
                            confidence=conf * 0.7, human=False)
+        return None
+
+    def _statement_maker(self, head: Token, conf: float) -> Speaker | None:
+        """"In a statement on Monday, the ISPR said ... 'No area was targeted,' the statement said": a bare "the
+        statement" is the one its paragraph said someone made, not a report cited earlier in the story."""
+        para = self.text.rfind("\n", 0, head.idx) + 1
+        for t in reversed(self.doc[head.sent.start:head.i] if head.sent.start_char <= para else
+                          self.doc.char_span(para, head.idx, alignment_mode="contract") or []):
+            verb = t.head.head
+            if t.lemma_ == head.lemma_ and t.dep_ == "pobj" and t.head.dep_ == "prep" and verb.pos_ in ("VERB", "AUX") \
+                    and verb.lemma_.lower() in self.lexicon["speech"] and (subj := self.subject_of(verb)) is not None \
+                    and subj.lemma_ != head.lemma_ and (sp := self.from_np(subj, conf * 0.8)) is not None:
+                sp.human = False
+                return sp
         return None
 
     # ---------------------------------------------------------------- verbs

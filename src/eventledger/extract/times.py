@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from eventledger.extract import timenorm
@@ -18,6 +19,7 @@ from eventledger.extract.util import doc_text, load_data
 from eventledger.record import Record, Time
 
 _D = load_data("times.json")
+_SPEECH = frozenset(load_data("speech.json")["speech_verbs"])
 _FUTURE_AUX = frozenset(_D["future_aux"])
 _FUTURE_HEADS = frozenset(_D["future_heads"])
 _SCHEDULED = frozenset(_D["scheduled"])
@@ -59,6 +61,15 @@ def _is_future(tok: Token) -> bool:
                                             and any(ch.lower_ == "to" for ch in tok.children))
 
 
+def _said_on(doc: Doc, span: Span) -> bool:
+    """"The government said on Tuesday it would send food": a day right after a past reporting verb dates the
+    saying, whatever future the reported clause tells (the parser often hangs the day on that clause's verb)."""
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_ in ("on", "in") and span[0].lower_ not in ("on", "in"):
+        prev = doc[prev.i - 1] if prev.i > 0 else None
+    return prev is not None and prev.pos == VERB and prev.tag_ == "VBD" and prev.lemma_.lower() in _SPEECH
+
+
 def _counted(doc: Doc, span: Span) -> bool:
     """A number before a plural noun is a count ("some 2000 fighters"), unless a determiner makes
     it a year used as an adjective ("the 2011 protests")."""
@@ -94,7 +105,7 @@ def extract(doc: Doc, rec: Record) -> list[Time]:
 
     def future(s: int, e: int) -> bool:
         sp = span_of(s, e)
-        return sp is not None and len(sp) > 0 and _is_future(sp.root)
+        return sp is not None and len(sp) > 0 and not _said_on(doc, sp) and _is_future(sp.root)
 
     times = []
     for cand, iv in timenorm.find(text, _published(rec), dated=dated, future=future, reject=reject):
