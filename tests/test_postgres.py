@@ -165,6 +165,24 @@ def test_search_finds_words_phrases_and_prefixes_like_sqlite(stores):
             p.search(odd)  # never raises
 
 
+
+def test_a_word_in_more_reports_than_are_ranked_finds_the_most_recent(stores, monkeypatch):
+    """Ranking reads each match's whole word vector, so PostgreSQL ranks only the RANK_CAP most recently published
+    matches of a common word; the page and the web search both say the same."""
+    from eventledger.store import postgres
+    from eventledger.web import queries
+
+    pg, _ = stores
+    with Store(pg) as p:
+        matches = p.db.execute("SELECT id, published FROM documents WHERE fts @@ to_tsquery('simple', 'said')"
+                               " ORDER BY published DESC NULLS LAST, n DESC").fetchall()
+        assert len(matches) > 3
+        monkeypatch.setattr(postgres, "RANK_CAP", 3)
+        assert {r["id"] for r in p.search("said")} == {m["id"] for m in matches[:3]}
+        page = queries.search(p.db, "said", queries.EventFilter(), True, 20, 0)
+        assert {r["id"] for r in page["items"]} == {m["id"] for m in matches[:3]}
+        assert page["total"] == len(matches)  # the count is of every match
+
 def test_event_filters_give_the_same_rows(stores):
     filters = [[], ["--type", "assault"], ["--actor", "rapid support"], ["--actor", "RSF"], ["--place", "kutum"],
                ["--since", "2022-01-01"], ["--until", "2021-12-31"], ["--since", "2024-05-01", "--until", "2024-05-31"]]

@@ -19,9 +19,10 @@ which only stays right with one writer at a time — while readers never wait (M
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import psycopg
@@ -214,13 +215,23 @@ def _migrate_one(db: Connection, migrations: Sequence[str], newer: type[Exceptio
 
 
 # full-text search: the generated ``documents.fts`` column (title weighted A, text B) and its GIN index;
-# websearch_to_tsquery takes any user text without raising ("phrases", or, -word)
+# websearch_to_tsquery takes any user text without raising ("phrases", or, -word). Two costs the planner does not
+# see: testing ``fts @@ q`` on a row detoasts the report's whole tsvector, so a scan of the table that filters
+# on it reads every report (the planner takes it for cheap: the table proper is small); and ts_rank_cd reads the
+# whole tsvector of each match (~50 µs), so ranking every match of a common word in a large archive takes seconds.
+# Hence the GIN index always (see ranked_search), and only the RANK_CAP most recent matches are ranked (all of
+# them when fewer match; SQLite's FTS5 ranks every match from its index). Parameters: tsquery text x3, RANK_CAP,
+# LIMIT.
+RANK_CAP = 1000
+_HEADLINE = "'StartSel=[, StopSel=], MaxWords=12, MinWords=6, MaxFragments=1'"
 SEARCH_SQL = (
     "SELECT d.id, d.title, d.outlet, d.published,"
-    " ts_headline('simple', d.text, q, 'StartSel=[, StopSel=], MaxWords=12, MinWords=6, MaxFragments=1')"
-    " AS snippet"
-    " FROM documents d, CAST(%s AS tsquery) q"
-    " WHERE d.fts @@ q ORDER BY ts_rank_cd(d.fts, q) DESC, d.n LIMIT %s"
+    f" ts_headline('simple', d.text, CAST(%s AS tsquery), {_HEADLINE}) AS snippet"
+    " FROM (SELECT recent.n, ts_rank_cd(recent.fts, CAST(%s AS tsquery)) AS rank"
+    "       FROM (SELECT m.n, m.fts FROM documents m WHERE m.fts @@ CAST(%s AS tsquery)"
+    "             ORDER BY m.published DESC NULLS LAST, m.n DESC LIMIT %s) recent"
+    "       ORDER BY rank DESC, recent.n LIMIT %s) top"
+    " JOIN documents d ON d.n = top.n ORDER BY top.rank DESC, top.n"
 )
 _PREFIX = re.compile(r"(\w+)\*")
 
@@ -237,4 +248,15 @@ def tsquery(db: Connection, query: str) -> str:
 
 
 def search(db: Connection, query: str, limit: int) -> list[Row]:
-    return db.raw.execute(SEARCH_SQL, (tsquery(db, query), limit)).fetchall()
+    q = tsquery(db, query)
+    with index_only(db):
+        return db.raw.execute(SEARCH_SQL, (q, q, q, RANK_CAP, limit)).fetchall()
+
+
+@contextlib.contextmanager
+def index_only(db: Connection) -> Iterator[None]:
+    """Statements run inside take the full-text indexes rather than a table scan that tests every report's
+    tsvector (see SEARCH_SQL): ``enable_seqscan`` off for one transaction (or savepoint) only."""
+    with db.raw.transaction():
+        db.raw.execute("SET LOCAL enable_seqscan = off")
+        yield

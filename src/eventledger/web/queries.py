@@ -205,17 +205,23 @@ def doc_words(db: Any) -> str:
     return "d.n IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
 
 
-def doc_hits(db: Any, columns: str, cond: str) -> str:
-    """SELECT ``columns`` and a snippet of the matching reports (words_query, then ``cond``'s parameters), best match
-    first, LIMIT ? OFFSET ?."""
+def doc_hits(db: Any, columns: str, col_args: Sequence[Any], match: str, cond: str, cond_args: Sequence[Any],
+             limit: int, offset: int) -> tuple[str, list[Any]]:
+    """SELECT ``columns`` and a snippet of the reports matching ``match`` (words_query) and ``cond``, best match first,
+    and the parameters in order. PostgreSQL ranks the RANK_CAP most recent matches (store.postgres.SEARCH_SQL)."""
     if dialect(db) == "postgresql":
-        return (f"SELECT {columns}, ts_headline('simple', d.text, w, 'StartSel={HIT_OPEN}, StopSel={HIT_CLOSE},"
-                " MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=\" … \"') AS snippet"
-                f" FROM documents d, CAST(? AS tsquery) w WHERE d.fts @@ w AND {cond}"
-                " ORDER BY ts_rank_cd(d.fts, w) DESC, d.n LIMIT ? OFFSET ?")
+        sql = (f"SELECT {columns}, ts_headline('simple', d.text, CAST(? AS tsquery), 'StartSel={HIT_OPEN},"
+               f" StopSel={HIT_CLOSE}, MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=\" … \"') AS snippet"
+               " FROM (SELECT recent.n, ts_rank_cd(recent.fts, CAST(? AS tsquery)) AS rank"
+               "       FROM (SELECT d.n, d.fts FROM documents d WHERE d.fts @@ CAST(? AS tsquery) AND"
+               f"             {cond} ORDER BY d.published DESC NULLS LAST, d.n DESC LIMIT {postgres.RANK_CAP}) recent"
+               "       ORDER BY rank DESC, recent.n LIMIT ? OFFSET ?) top"
+               " JOIN documents d ON d.n = top.n ORDER BY top.rank DESC, top.n")
+        return sql, [*col_args, match, match, match, *cond_args, limit, offset]
     return (f"SELECT {columns}, snippet(documents_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', 16) AS snippet"
             " FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid"
-            f" WHERE documents_fts MATCH ? AND {cond} ORDER BY rank LIMIT ? OFFSET ?")
+            f" WHERE documents_fts MATCH ? AND {cond} ORDER BY rank LIMIT ? OFFSET ?",
+            [*col_args, match, *cond_args, limit, offset])
 
 
 def item_hits(db: Any, kind: Literal["events", "quotes"], joined: str, cond: str) -> tuple[str, str]:
@@ -262,6 +268,14 @@ def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: boo
            offset: int) -> dict[str, Any]:
     """Documents matching the words of ``q`` from the chosen outlet that have at least one event matching the
     event filters: the page of documents, the total, and the matching events counted by type."""
+    if dialect(db) == "postgresql" and q.strip():  # the word index, never a scan testing every tsvector
+        with postgres.index_only(db):
+            return _search(db, q, flt, see_restricted, limit, offset)
+    return _search(db, q, flt, see_restricted, limit, offset)
+
+
+def _search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: bool, limit: int,
+            offset: int) -> dict[str, Any]:
     flt = flt.on(db)
     ev_where, ev_args = flt.event_sql()
     in_doc, _ = flt.event_sql(per_document=True)
@@ -300,9 +314,8 @@ def search(db: sqlite3.Connection, q: str, flt: EventFilter, see_restricted: boo
         ).fetchall()
     restricted = "EXISTS (SELECT 1 FROM restricted_documents r WHERE r.doc_id = d.id) AS restricted"
     if match:
-        sql = doc_hits(db, f"d.id, d.title, d.outlet, d.published, {n_events}, {restricted}",
-                       f"{doc_cond} AND {has_event}")
-        args = (*n_args, match, *vis, *doc_args, *has_args, limit, offset)
+        sql, args = doc_hits(db, f"d.id, d.title, d.outlet, d.published, {n_events}, {restricted}", n_args, match,
+                             f"{doc_cond} AND {has_event}", [*vis, *doc_args, *has_args], limit, offset)
     else:
         sql = (f"SELECT d.id, d.title, d.outlet, d.published, {n_events}, {restricted},"
                " substr(d.text, 1, 240) AS snippet"
