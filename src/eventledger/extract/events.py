@@ -285,10 +285,10 @@ class _Index:
                 return pl.name, pl.id or None
         return None
 
-    def last_force_before(self, i: int) -> tuple[str, str | None] | None:
+    def last_force_before(self, i: int, floor: int = 0) -> tuple[str, str | None] | None:
         """What a narrator's 'they' stands for: the nearest armed group or plural force noun before it."""
         lex = _lex()
-        for j in range(i - 1, max(-1, i - 120), -1):
+        for j in range(i - 1, max(floor - 1, i - 120), -1):
             hit = self.entity.get(j)
             if hit and hit[2]:
                 return self.entity_of(self.doc[j])
@@ -464,6 +464,9 @@ def _patient(verb: Token) -> Token | None:
     obj = _child(verb, "dobj", "nsubjpass")
     if obj is not None:
         return obj
+    obj = _child(verb, "dative")  # "executed them the same day": the small model reads a lone object as dative
+    if obj is not None:
+        return obj
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         return verb.head
     if verb.dep_ == "relcl" and _child(verb, "auxpass") is not None:
@@ -473,7 +476,8 @@ def _patient(verb: Token) -> Token | None:
 
 def _passive(verb: Token) -> bool:
     """'were kidnapped, beaten and killed': a bare participle coordinated with a passive shares its voice."""
-    if _child(verb, "nsubjpass", "auxpass") is not None or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
+    if _child(verb, "nsubjpass", "auxpass") is not None or (
+            verb.dep_ == "acl" and verb.tag_ == "VBN" and not _reduced_active(verb)):
         return True
     return (verb.dep_ == "conj" and verb.tag_ == "VBN" and _child(verb, "nsubj", "aux") is None
             and verb.head.i < verb.i and _passive(verb.head))
@@ -505,11 +509,18 @@ def _subject(verb: Token) -> Token | None:
             if obj is not None:
                 return obj
             tok = tok.head
-        elif tok.dep_ == "relcl":
+        elif tok.dep_ == "relcl" or _reduced_active(tok):
             return tok.head
         else:
             return None
     return None
+
+
+def _reduced_active(verb: Token) -> bool:
+    """'Armed youths killed at least 31 people', parsed as 'youths [who were] killed ...': a participle that
+    takes a direct object is the clause's finite verb, and the noun it hangs on is its subject."""
+    return (verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.i == verb.head.i + 1
+            and verb.head.dep_ in (*_SUBJ, "ROOT") and _child(verb, "dobj") is not None)
 
 
 def _agent(verb: Token) -> Token | None:
@@ -575,6 +586,11 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
             of_objs = _prep_objects(obj, ("of",)) + _prep_objects(tok, ("of",))
             if any(c.dep_ == "poss" and c.pos_ == "PRON" for _, o in of_objs for c in o.children):
                 continue
+        if "support_purposes" in entry and any(  # "sent troops and drones to support the GNA": military aid
+            c.dep_ in ("advcl", "xcomp") and _infinitive(c) and c.lemma_.lower() in entry["support_purposes"]
+            for c in tok.children
+        ):
+            return {**entry, "type": "AID", "mode": "military", "with_complement": True}  # whom: in the purpose
         return entry
     entry = lex.verbs.get(key)
     if entry is None:
@@ -602,8 +618,14 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
         return None
     if needs == "own_clause" and tok.dep_ in ("advcl", "relcl", "acl"):
         return None
-    if entry.get("not_kin_subject"):  # "my husband took our daughters to the stream" is no abduction
-        subj = _subject(tok)
+    if "not_to" in entry and any(  # "took her to the clinic", "were taken to hospital": care, not capture
+        o.lemma_.lower() in entry["not_to"] or any(c.lemma_.lower() in entry["not_to"] for c in o.children
+                                                   if c.dep_ == "compound")
+        for _, o in _prep_objects(tok, ("to",))
+    ):
+        return None
+    if entry.get("not_kin_subject") and not _passive(tok):  # "my husband took our daughters to the stream" is no
+        subj = _subject(tok)  # abduction ("my two brothers were taken from our farm" is)
         if subj is not None and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subj.children):
             return None
     if "needs_subject_word" in entry:
@@ -616,6 +638,10 @@ def _verb_entry(tok: Token, idx: _Index) -> dict | None:
             return None
     if "needs_object_word" in entry and _object_word(tok) not in entry["needs_object_word"]:
         return None
+    if "goods" in entry and patient is not None and any(  # "demanded livestock and money": extortion
+        t.lemma_.lower() in entry["goods"] for t in [patient, *patient.conjuncts]
+    ):
+        return {**entry, "type": entry["goods_type"], "mode": entry.get("goods_mode")}
     if _is_person(patient, idx) and "person_mode" in entry:
         return {**entry, "type": entry.get("person_type", entry["type"]), "mode": entry["person_mode"]}
     return entry
@@ -719,6 +745,10 @@ def _verb_candidate(tok: Token, idx: _Index) -> _Cand | None:
         target, actor = _subject(tok), _agent_in(tok)
     elif entry["type"] == "AID":
         target = _child(tok, "dative") or next((o for _, o in _prep_objects(tok, ("to", "for"))), None)
+        purpose = next((c for c in tok.children if c.dep_ in ("advcl", "xcomp") and _infinitive(c)
+                        and c.lemma_.lower() in entry.get("support_purposes", ())), None)
+        if purpose is not None:  # "sent troops to support the GNA": the side helped
+            target = _child(purpose, "dobj") or target
         if target is None and _is_person(patient, idx):  # "took us in", "sheltered the families"
             target = patient
     if target is None or (target is not None and idx.is_place(target) and entry.get("mode") == "seize"):
@@ -839,6 +869,9 @@ def _bare_gerund(tok: Token) -> bool:
         and not any(c.dep_ in ("nsubj", "aux", "dobj") for c in tok.children)
 
 
+_NAME_LABELS = frozenset({"ORG", "FAC", "LAW", "WORK_OF_ART"})
+
+
 def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
     lex = _lex()
     if tok.pos_ != "NOUN" and not (tok.pos_ in ("ADJ", "PROPN") and tok.dep_ in ("pobj", "dobj", "nsubj")) \
@@ -848,6 +881,10 @@ def _noun_candidate(tok: Token, idx: _Index) -> _Cand | None:
     entry = lex.nouns.get(key) or lex.nouns.get(tok.lower_)
     if entry is None:
         return None
+    if tok.ent_type_ in _NAME_LABELS and tok.is_title and tok.i > tok.sent.start:
+        return None  # "the Government of National Accord", "the Attack Brigade": a word of a name, not an act
+    if tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() not in lex.nouns:
+        return None  # "arrest warrants", "attack helicopters": the event word only qualifies another thing
     if entry.get("plural_only") and tok.tag_ != "NNS":
         return None
     if "needs_mod" in entry:
@@ -967,7 +1004,8 @@ def _part_of_clause(head: Token, c: Token, triggers: _Triggers) -> bool:
     casualty = head.lemma_.lower() in lex.casualty_verbs
     if c.tag_ == "VBG" and c.i > head.i and _child(c, *_SUBJ) is None:
         return c.lemma_.lower() in lex.casualty_verbs or c.lemma_.lower() not in lex.modality["report_verbs"]
-    return casualty and any(
+    # "were shot as they ran towards the river": the circumstances of the attack, when no event of their own
+    return (casualty or c.i not in triggers) and any(
         m.dep_ in ("mark", "advmod") and m.lower_ in lex.manner_marks and m.i < c.i for m in c.children
     )
 
@@ -997,6 +1035,8 @@ def _clause_range(head: Token, triggers: _Triggers, wide: bool = False) -> tuple
     lo = hi = head.i
     subj = _child(head, *_SUBJ)
     first = subj.left_edge.i if subj is not None else -1
+    if _reduced_active(head):
+        lo = first = head.head.left_edge.i
     for c in head.children:
         conditional = c.dep_ == "advcl" and any(
             m.dep_ == "mark" and m.lower_ in _lex().modality["hypothetical_marks"] for m in c.children
@@ -1053,6 +1093,24 @@ def _without_trailing_aside(doc: Doc, lo: int, hi: int, trigger: int) -> int:
     return hi
 
 
+def _before_object_aside(trigger: Token, lo: int, hi: int) -> int:
+    """'killed 11 "khawarij", the term the state uses for the TTP, in an operation': a long apposition glossing
+    the object tells who they are, not what happened; the event is told before it (a place's gloss, 'stormed
+    Palma, a town near ...', says where, and stays)."""
+    obj = _child(trigger, "dobj")
+    aside = _child(obj, "appos") if obj is not None and obj.ent_type_ not in _FALLBACK_PLACE_LABELS else None
+    if aside is None or aside.right_edge.i >= hi - 1 or aside.right_edge.i - aside.left_edge.i < 3 \
+            or aside.lemma_.lower() in _lex().place_nouns \
+            or any(c.dep_ in ("advcl", "conj") and c.i > aside.i for c in trigger.children):
+        return hi
+    cut = aside.left_edge.i
+    while cut > lo and trigger.doc[cut - 1].is_punct:
+        cut -= 1
+    if cut <= trigger.i or _partitive(trigger.doc[aside.left_edge.i : aside.right_edge.i + 1]):
+        return hi
+    return cut
+
+
 def _partitive(aside: Span) -> bool:
     """', one of them a 16-year-old', ', most of them women': who among the victims, part of what happened."""
     words = [t.lower_ for t in aside[:4]]
@@ -1072,6 +1130,25 @@ def _told_by(cand: _Cand, triggers: _Triggers) -> Token | None:
         return head
     if trig.dep_ in ("acl", "relcl") and head.lemma_.lower() in _lex().nouns:
         return head
+    return None
+
+
+def _tallied(cand: _Cand) -> Token | None:
+    """'recorded 58 attacks ..., in which 327 people were killed', 'documented two incidents in which soldiers
+    killed civilians': a toll in a relative clause on a monitor's count is the count's own figure, told by the
+    tally's whole clause (the attacks the count is made of are the event, not a killing of its own)."""
+    trig = cand.trigger
+    relative = trig.dep_ == "relcl" or any(  # "in which" clauses also come parsed as adverbial
+        c.dep_ == "prep" and any(o.lower_ in ("which", "whom") for o in c.children) for c in trig.children)
+    if cand.nominal or not relative or trig.lemma_.lower() not in _lex().casualty_verbs:
+        return None
+    t = trig.head
+    for _ in range(8):  # "recorded 58 attacks on civilians in the X region of Y, in which ...": up noun chains
+        if t.pos == VERB and t.lemma_.lower() in _lex().tally_verbs:
+            return t
+        if t.head.i == t.i:
+            return None
+        t = t.head
     return None
 
 
@@ -1113,6 +1190,8 @@ def _evidence(
         # "a monitor documented 14 air strikes by the army on villages ... that killed 62": the parse hangs
         # the strikes' places and toll on the verb, so the count is told by the whole clause
         lo, hi = _clause_range(cand.head.head, triggers)
+    elif (tally := _tallied(cand)) is not None:
+        lo, hi = _clause_range(tally, triggers)
     else:
         lo, hi = _np_range(cand.head) if cand.nominal else _clause_range(cand.head, triggers, cand.wide)
     lo, hi = min(lo, cand.trigger.i), max(hi, cand.trigger.i + 1)
@@ -1133,6 +1212,7 @@ def _evidence(
     while dateline is not None and lo < hi - 1 and doc[lo].idx < dateline.end():
         lo += 1  # "KASSALA, Sudan (Wire) -" says where the story was filed, not what happened
     hi = _without_trailing_aside(doc, lo, hi, cand.trigger.i)
+    hi = _before_object_aside(cand.trigger, lo, hi)
     s, e = trim(text, doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
     # a dangling quotation or bracket at either edge is trimmed; keep the span exact
     return text[s:e], (s, e), (lo, hi)
@@ -1197,7 +1277,12 @@ def _name(
         if hit:
             return hit
     if is_actor and tok.pos_ == "PRON" and low in lex.pronoun_plural:
-        hit = prev_actor or idx.last_force_before(tok.i)
+        # "The next morning the soldiers came. They fired mortars": a force that is the subject of the sentence
+        # before is nearer than the last event's actor
+        sent = tok.sent
+        prev_start = tok.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        near = idx.last_force_before(tok.i, prev_start)
+        hit = near or prev_actor or idx.last_force_before(tok.i)
         if hit:
             return hit
     poss = _child(tok, "poss")
@@ -1464,6 +1549,16 @@ def _coordinated_verb(tok: Token) -> bool:
     return tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX")
 
 
+_OWN_HARMS = frozenset({"abduct", "arrest"})  # modes an analyst counts apart from the act they came with
+
+
+def _second_harm(cand: _Cand, host: _Cand) -> bool:
+    """'killed 23 people and abducted 40 others', 'were wounded and that 12 children were abducted', 'dispersed
+    the protesters and detained 20 people': a coordinated abduction or arrest is a second event with its own
+    victims, not part of the first act's toll ('detained men and forced them to carry supplies' is one)."""
+    return _coordinated_verb(cand.trigger) and cand.mode in _OWN_HARMS and cand.mode != host.mode
+
+
 def _tense_shift(tok: Token, host: Token) -> bool:
     """'seized Rutshuru in late 2022 and has since taken control of the province': a coordinated verb in the
     perfect after a simple past tells a later, second event."""
@@ -1542,6 +1637,16 @@ def _standing(cand: _Cand) -> bool:
     return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children) and _lasting(verb)
 
 
+def _victims_named(cand: _Cand) -> bool:
+    """'the men killed in operations were "terrorists"', 'the civilians wounded in the strike were buried': a
+    participle that says which people a sentence is about refers back to their deaths, it tells no new one."""
+    trig = cand.trigger
+    noun = trig.head
+    return (not cand.nominal and trig.dep_ == "acl" and trig.tag_ == "VBN"
+            and trig.lemma_.lower() in _lex().casualty_verbs and noun.dep_ in _SUBJ
+            and any(c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in noun.children))
+
+
 def _undone(cand: _Cand) -> bool:
     """'Twelve civilians were killed', 'they had been beaten', 'the shelling killed nine', 'a drone strike
     on the camp': harm told without who did it (the caller has found no actor)."""
@@ -1568,6 +1673,14 @@ def _pretexts_dropped(cands: list[_Cand]) -> list[_Cand]:
         return c.type == "ACCUSE" and not c.nominal and any(x.i in harm for x in linked)
 
     return [c for c in cands if not pretext(c)]
+
+
+def _protest_aim(cand: _Cand, protests: set[int]) -> bool:
+    """'protested outside the base, demanding the release of the men': what a protest asks for is the protest
+    itself, told by its participle, not a demand of its own."""
+    trig = cand.trigger
+    return (cand.type in ("DEMAND", "REQUEST") and not cand.nominal and trig.dep_ == "advcl"
+            and trig.tag_ == "VBG" and trig.head.i in protests)
 
 
 def _wounded_only(cand: _Cand) -> bool:
@@ -1638,9 +1751,11 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
             continue  # most words trigger nothing: skip the lexicon checks (they were a third of the cost)
         cand = _verb_candidate(tok, idx) or _noun_candidate(tok, idx)
         if cand is not None and not _in_question(tok) and not _requested(tok) and not _purpose(cand.trigger) \
-                and not _heading(full_text, tok) and not _standing(cand):
+                and not _heading(full_text, tok) and not _standing(cand) and not _victims_named(cand):
             cands.append(cand)
     cands = _pretexts_dropped(cands)
+    protests = {c.trigger.i for c in cands if c.type == "PROTEST" and not c.nominal}
+    cands = [c for c in cands if not _protest_aim(c, protests)]
     triggers: _Triggers = {}
     for cand in cands:
         # a clause is keyed by its own verb's event: in "forced them to carry supplies" the 'carry' reading
@@ -1663,7 +1778,8 @@ def extract(doc: Doc, rec: Record) -> list[Event]:
                 if k[3][0] <= cand.trigger.i < k[3][1]
                 and not _tense_shift(cand.trigger, k[0].trigger)
                 and (
-                    _same_event((k[0].type, k[0].mode), (cand.type, cand.mode))
+                    (_same_event((k[0].type, k[0].mode), (cand.type, cand.mode))
+                     and not _second_harm(cand, k[0]))
                     or (k[0].type == cand.type and not _coordinated_verb(cand.trigger))
                     or (cand.trigger.head.i == k[0].trigger.i and not _coordinated_verb(cand.trigger))
                     or (cand.trigger.head.head.i == k[0].trigger.i and not _coordinated_verb(cand.trigger)
